@@ -1,0 +1,132 @@
+"""Input validation shared by every public entry point (kept private).
+
+Every check raises ``ValueError`` with a one-line message that names the problem, so the API
+and the CLI report bad input the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+
+def check_matrix(X: ArrayLike, name: str = "X") -> NDArray[np.float64]:
+    """Return ``X`` as a finite 2-D float64 array or raise ``ValueError``."""
+    arr = _as_float(X, name)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, n_features); got {arr.ndim}-D "
+            f"with shape {arr.shape}"
+        )
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    _check_finite(arr, name)
+    return arr
+
+
+def check_vector(y: ArrayLike, name: str = "y") -> NDArray[np.float64]:
+    """Return ``y`` as a finite 1-D float64 array or raise ``ValueError``."""
+    arr = _as_float(y, name)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D; got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty")
+    _check_finite(arr, name)
+    return arr
+
+
+def check_Xy(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Validate a design matrix and a response together (shapes must match)."""
+    Xa = check_matrix(X)
+    ya = check_vector(y)
+    if Xa.shape[0] != ya.shape[0]:
+        raise ValueError(
+            f"X and y have mismatched lengths: X has {Xa.shape[0]} rows, y has {ya.shape[0]}"
+        )
+    return Xa, ya
+
+
+def check_penalty(lam: float, name: str = "lam") -> float:
+    """A penalty λ must be a finite number ≥ 0."""
+    value = _as_scalar(lam, name)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0; got {value!r}")
+    return value
+
+
+def check_penalties(lams: ArrayLike, name: str = "lams") -> NDArray[np.float64]:
+    """A sequence of penalties: 1-D, finite, ≥ 0, non-empty."""
+    arr = _as_float(lams, name)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence; got shape {arr.shape}")
+    _check_finite(arr, name)
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must all be >= 0; got min {arr.min()!r}")
+    return arr
+
+
+def check_scale(value: float, name: str) -> float:
+    """A scale parameter (prior scale, noise σ) must be finite and strictly positive."""
+    v = _as_scalar(value, name)
+    if v <= 0:
+        raise ValueError(f"{name} must be positive; got {v!r}")
+    return v
+
+
+def check_positive_int(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    return int(value)
+
+
+def check_no_constant_columns(
+    X: NDArray[np.float64], feature_names: Sequence[str] | None = None
+) -> None:
+    """Reject constant columns: with an intercept their coefficient is not identified."""
+    const = np.flatnonzero(np.ptp(X, axis=0) == 0)
+    if const.size:
+        names = (
+            [feature_names[j] for j in const]
+            if feature_names is not None
+            else [f"column {j}" for j in const]
+        )
+        raise ValueError(
+            "constant feature column(s) with no information for the model: " + ", ".join(names)
+        )
+
+
+def _as_float(a: ArrayLike, name: str) -> NDArray[np.float64]:
+    if a is None:
+        raise ValueError(f"{name} is missing (None)")
+    arr = np.asarray(a)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise ValueError(f"{name} must be numeric; got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise ValueError(f"{name} must be real-valued; got dtype {arr.dtype}")
+    return arr.astype(np.float64, copy=False)
+
+
+def _as_scalar(value: float, name: str) -> float:
+    arr = _as_float(value, name)
+    if arr.ndim != 0:
+        raise ValueError(f"{name} must be a scalar; got shape {arr.shape}")
+    v = float(arr)
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite; got {v!r}")
+    return v
+
+
+def _check_finite(arr: NDArray[np.float64], name: str) -> None:
+    if not np.all(np.isfinite(arr)):
+        n_nan = int(np.isnan(arr).sum())
+        n_inf = int(np.isinf(arr).sum())
+        parts = [f"{n_nan} NaN" if n_nan else "", f"{n_inf} infinite" if n_inf else ""]
+        raise ValueError(f"{name} contains {' and '.join(p for p in parts if p)} value(s)")

@@ -1,0 +1,5 @@
+"""Warnings and errors raised by bayesreg."""
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative solver stopped before reaching its tolerance."""

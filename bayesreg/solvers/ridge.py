@@ -1,0 +1,123 @@
+"""Ridge regression in closed form.
+
+Objective (see :mod:`bayesreg.conventions`)::
+
+    minimize over (β₀, β):  ‖y − β₀ − Xβ‖²₂ + λ‖β‖²₂
+
+After centering (which profiles out the unpenalized intercept) the minimizer solves the
+normal equations ``(XᵀX + λI) β = Xᵀy``. We never form an inverse:
+
+* n ≥ p: the Gram matrix XᵀX is formed with a symmetric rank-k update (BLAS ``syrk``, half
+  the flops of a general product) and ``XᵀX + λI`` is solved by Cholesky;
+* p > n: the dual (kernel) system ``(XXᵀ + λI) α = y``, n × n, then ``β = Xᵀα``;
+* several λ at once: one thin SVD ``X = U diag(d) Vᵀ`` gives every solution as
+  ``β(λ) = V diag(d / (d² + λ)) Uᵀy`` (each singular direction shrunk by d²/(d² + λ)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+from numpy.typing import ArrayLike, NDArray
+from scipy.linalg.blas import dsyrk
+
+from bayesreg._validation import check_penalties, check_penalty, check_Xy
+from bayesreg.solvers._design import center
+
+
+@dataclass(frozen=True)
+class RidgeResult:
+    """Solution(s) of ``‖y − β₀ − Xβ‖² + λ‖β‖²``.
+
+    ``coef`` has shape (n_features,) and ``intercept`` is a float for a single λ; for several
+    λ, ``coef`` has shape (n_lams, n_features) and ``intercept`` shape (n_lams,).
+    """
+
+    coef: NDArray[np.float64]
+    intercept: float | NDArray[np.float64]
+    lam: float | NDArray[np.float64]
+
+
+def ridge_closed_form(
+    X: ArrayLike,
+    y: ArrayLike,
+    lam: float | ArrayLike,
+    *,
+    fit_intercept: bool = True,
+) -> RidgeResult:
+    """Solve Ridge regression ``‖y − β₀ − Xβ‖² + λ‖β‖²`` exactly.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    lam : float or 1-D array-like of floats
+        Penalty λ ≥ 0 (scikit-learn's ``Ridge(alpha=λ)`` uses the same scaling). λ = 0 is
+        ordinary least squares and needs a full-rank design. A sequence gives all solutions
+        through one SVD.
+    fit_intercept : bool, default True
+        Fit an unpenalized intercept β₀.
+
+    Returns
+    -------
+    RidgeResult
+    """
+    Xa, ya = check_Xy(X, y)
+    several = np.ndim(lam) > 0
+    lams = check_penalties(lam, "lam") if several else None
+    lam_s = None if several else check_penalty(lam)  # type: ignore[arg-type]
+    design = center(Xa, ya, fit_intercept, order="C")
+    Xc, yc = design.Xc, design.yc
+    if lams is not None:
+        coef = _ridge_svd(Xc, yc, lams)
+        intercept = (
+            np.asarray(design.intercept(coef), dtype=np.float64)
+            if fit_intercept
+            else np.zeros(lams.size)
+        )
+        return RidgeResult(coef, intercept, lams)
+    assert lam_s is not None
+    n, p = Xc.shape
+    if n >= p:
+        coef = _ridge_primal(Xc, yc, lam_s)
+    else:
+        coef = _ridge_dual(Xc, yc, lam_s)
+    intercept = float(design.intercept(coef)) if fit_intercept else 0.0
+    return RidgeResult(coef, intercept, lam_s)
+
+
+def _ridge_primal(Xc: NDArray[np.float64], yc: NDArray[np.float64], lam: float) -> np.ndarray:
+    # Xc is C-ordered (n, p), so Xc.T is a Fortran-ordered (p, n) view: syrk gives XᵀX.
+    gram = dsyrk(1.0, Xc.T, trans=0, lower=1)
+    gram.flat[:: gram.shape[0] + 1] += lam
+    return _cho_solve(gram, Xc.T @ yc, lam)
+
+
+def _ridge_dual(Xc: NDArray[np.float64], yc: NDArray[np.float64], lam: float) -> np.ndarray:
+    kernel = dsyrk(1.0, Xc.T, trans=1, lower=1)  # (Xcᵀ)ᵀ(Xcᵀ) = Xc Xcᵀ, n × n
+    kernel.flat[:: kernel.shape[0] + 1] += lam
+    alpha = _cho_solve(kernel, yc, lam)
+    return Xc.T @ alpha
+
+
+def _cho_solve(a: NDArray[np.float64], b: NDArray[np.float64], lam: float) -> np.ndarray:
+    try:
+        factor = scipy.linalg.cho_factor(a, lower=True, overwrite_a=True, check_finite=False)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            f"the Ridge system is singular at lam={lam!r} (rank-deficient design); use lam > 0"
+        ) from None
+    return scipy.linalg.cho_solve(factor, b, check_finite=False)
+
+
+def _ridge_svd(
+    Xc: NDArray[np.float64], yc: NDArray[np.float64], lams: NDArray[np.float64]
+) -> np.ndarray:
+    u, d, vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
+    uty = u.T @ yc
+    denom = d[None, :] ** 2 + lams[:, None]
+    if np.any(denom == 0):
+        raise ValueError("the Ridge system is singular at lam=0 (rank-deficient design)")
+    return (d[None, :] * uty[None, :] / denom) @ vt

@@ -50,6 +50,15 @@ def check_Xy(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[n
     return Xa, ya
 
 
+def check_shaped(a: ArrayLike, shape: tuple[int, ...], name: str) -> NDArray[np.float64]:
+    """A finite numeric array of exactly ``shape``."""
+    arr = _as_float(a, name)
+    if arr.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}; got {arr.shape}")
+    _check_finite(arr, name)
+    return arr
+
+
 def check_penalty(lam: float, name: str = "lam") -> float:
     """A penalty λ must be a finite number ≥ 0."""
     value = _as_scalar(lam, name)

@@ -328,10 +328,31 @@ class SufficientStats:
 
 
 # ==================================================================== chunk kernels
-def _joint(X: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-    """A fresh (n, p+1) array ``[X, y]`` that the centering may overwrite."""
+class _Workspace:
+    """A reusable float64 buffer for the chunks of one stream.
+
+    Each chunk of a stream gets the same memory back instead of a fresh allocation: a
+    100,000 × 51 chunk is 40 MB, above glibc's mmap threshold, so a fresh array per chunk would
+    be mapped, page-faulted in and unmapped again every time.
+    """
+
+    def __init__(self) -> None:
+        self._buf: NDArray[np.float64] | None = None
+
+    def get(self, n: int, k: int) -> NDArray[np.float64]:
+        """A C-contiguous (n, k) array whose contents are undefined."""
+        buf = self._buf
+        if buf is None or buf.shape[0] < n or buf.shape[1] != k:
+            buf = self._buf = np.empty((n, k))
+        return buf[:n]
+
+
+def _joint(
+    X: NDArray[np.float64], y: NDArray[np.float64], work: _Workspace | None = None
+) -> NDArray[np.float64]:
+    """An (n, p+1) array ``[X, y]`` that the centering may overwrite (from ``work`` if given)."""
     n, p = X.shape
-    Z = np.empty((n, p + 1))
+    Z = np.empty((n, p + 1)) if work is None else work.get(n, p + 1)
     Z[:, :p] = X
     Z[:, p] = y
     return Z
@@ -409,7 +430,9 @@ def _row_count(a: Any) -> int | None:
     return shape[0] if shape else None
 
 
-def _chunk_stats(X: Any, y: Any, where: str) -> SufficientStats | None:
+def _chunk_stats(
+    X: Any, y: Any, where: str, work: _Workspace | None = None
+) -> SufficientStats | None:
     """Validated statistics of one chunk; ``None`` for a chunk with no rows."""
     if _row_count(X) == 0 and _row_count(y) == 0:
         return None
@@ -417,7 +440,7 @@ def _chunk_stats(X: Any, y: Any, where: str) -> SufficientStats | None:
         Xa, ya = check_Xy(X, y)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
-    n, mean, mean_lo, scatter = _centered(_joint(Xa, ya))
+    n, mean, mean_lo, scatter = _centered(_joint(Xa, ya, work))
     return SufficientStats(n, mean, scatter, mean_lo=mean_lo)
 
 
@@ -447,12 +470,13 @@ def accumulate(
         index), or if chunks disagree on the number of features.
     """
     total: SufficientStats | None = None
+    work = _Workspace()
     for i, chunk in enumerate(chunks):
         try:
             X, y = chunk
         except (TypeError, ValueError):
             raise ValueError(f"chunk {i}: expected a pair (X, y)") from None
-        stats = _chunk_stats(X, y, f"chunk {i}")
+        stats = _chunk_stats(X, y, f"chunk {i}", work)
         if stats is None:
             continue
         if total is not None and stats.n_features != total.n_features:
@@ -541,13 +565,14 @@ def _frame_stats(
     target: str,
     where: str,
     row_offset: int | None = None,
+    work: _Workspace | None = None,
 ) -> SufficientStats | None:
     """Statistics of a pandas chunk; non-numeric or non-finite columns raise ``ValueError``."""
     if len(frame) == 0:  # e.g. a header-only CSV, where every column reads as object
         return None
     cols = [*features, target]
     _check_numeric_dtypes(frame.dtypes, cols, where)
-    Z = np.empty((len(frame), len(cols)))
+    Z = np.empty((len(frame), len(cols))) if work is None else work.get(len(frame), len(cols))
     for j, c in enumerate(cols):
         Z[:, j] = frame[c].to_numpy(dtype=np.float64, na_value=np.nan)
     return _finite_stats(Z, cols, where, row_offset)
@@ -601,11 +626,12 @@ def from_csv(
     feats = _select_columns(columns, target, features, str(path))
     total: SufficientStats | None = None
     offset = 0
+    work = _Workspace()
     try:
         reader = pd.read_csv(p, usecols=[*feats, target], chunksize=chunksize)
         with reader:
             for chunk in reader:
-                stats = _frame_stats(chunk, feats, target, str(path), offset)
+                stats = _frame_stats(chunk, feats, target, str(path), offset, work)
                 offset += len(chunk)
                 if stats is not None:
                     total = stats if total is None else total.merge(stats)
@@ -664,11 +690,12 @@ def from_parquet(
                 raise ValueError(f"column {c!r} in {path} is not numeric (type {t})")
         total: SufficientStats | None = None
         offset = 0
+        work = _Workspace()
         for batch in pfile.iter_batches(batch_size=batch_size, columns=cols):
             m = batch.num_rows
             if m == 0:
                 continue
-            Z = np.empty((m, len(cols)))
+            Z = work.get(m, len(cols))
             for j, c in enumerate(cols):
                 arr = batch.column(c)
                 if arr.null_count:

@@ -91,9 +91,11 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     tol = args.tol
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, numpy {np.__version__}, "
-          f"scikit-learn {sklearn.__version__}, bayesreg {bayesreg.__version__}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, numpy {np.__version__}, "
+        f"scikit-learn {sklearn.__version__}, bayesreg {bayesreg.__version__}"
+    )
     t0 = time.perf_counter()
     from bayesreg.solvers._cd_kernels import warmup
 
@@ -119,12 +121,17 @@ def main() -> None:
         t_sk, sk = median_time(
             lambda: Lasso(alpha=alpha, tol=tol_sk, max_iter=100_000).fit(X, y), args.repeats
         )
-        rows.append((
-            name, t_br, t_sk,
-            rel_gap(X, y, res.coef, lam, True), rel_gap(X, y, sk.coef_, lam, True),
-            float(np.max(np.abs(res.coef - sk.coef_))),
-            f"nnz {res.support.size}/{int(np.count_nonzero(sk.coef_))}",
-        ))
+        rows.append(
+            (
+                name,
+                t_br,
+                t_sk,
+                rel_gap(X, y, res.coef, lam, True),
+                rel_gap(X, y, sk.coef_, lam, True),
+                float(np.max(np.abs(res.coef - sk.coef_))),
+                f"nnz {res.support.size}/{int(np.count_nonzero(sk.coef_))}",
+            )
+        )
 
     # 3. path on problem 1 (both on centered data: sklearn's lasso_path fits no intercept)
     Xc, yc = X1 - X1.mean(axis=0), y1 - y1.mean()
@@ -147,10 +154,17 @@ def main() -> None:
     sk_coefs = sk_coefs.T
     gaps_br = [rel_gap(Xc, yc, c, lam, False) for lam, c in zip(res.lams, res.coefs)]
     gaps_sk = [rel_gap(Xc, yc, c, lam, False) for lam, c in zip(lams, sk_coefs)]
-    rows.append((
-        "3 lasso path, 100 λ, problem 1", t_br, t_sk, max(gaps_br), max(gaps_sk),
-        float(np.max(np.abs(res.coefs - sk_coefs))), "max over path",
-    ))
+    rows.append(
+        (
+            "3 lasso path, 100 λ, problem 1",
+            t_br,
+            t_sk,
+            max(gaps_br),
+            max(gaps_sk),
+            float(np.max(np.abs(res.coefs - sk_coefs))),
+            "max over path",
+        )
+    )
 
     # 4. Ridge, problems 1 and 2
     for name, X, y in [("4a ridge n=5000 p=500", X1, y1), ("4b ridge n=1000 p=5000", X2, y2)]:
@@ -162,16 +176,29 @@ def main() -> None:
             ),
             args.repeats,
         )
-        rows.append((name, t_br, t_sk, float("nan"), float("nan"),
-                     float(np.max(np.abs(res.coef - sk.coef_))), "closed form"))
+        rows.append(
+            (
+                name,
+                t_br,
+                t_sk,
+                float("nan"),
+                float("nan"),
+                float(np.max(np.abs(res.coef - sk.coef_))),
+                "closed form",
+            )
+        )
 
-    head = (f"{'problem':<42} {'bayesreg s':>10} {'sklearn s':>10} {'ratio':>6} "
-            f"{'gap br':>9} {'gap sk':>9} {'max|Δβ|':>9}  note")
+    head = (
+        f"{'problem':<42} {'bayesreg s':>10} {'sklearn s':>10} {'ratio':>6} "
+        f"{'gap br':>9} {'gap sk':>9} {'max|Δβ|':>9}  note"
+    )
     print(head)
     print("-" * len(head))
     for name, tb, ts, gb, gs, d, note in rows:
-        print(f"{name:<42} {tb:>10.4f} {ts:>10.4f} {tb / ts:>6.2f} {gb:>9.1e} {gs:>9.1e} "
-              f"{d:>9.1e}  {note}")
+        print(
+            f"{name:<42} {tb:>10.4f} {ts:>10.4f} {tb / ts:>6.2f} {gb:>9.1e} {gs:>9.1e} "
+            f"{d:>9.1e}  {note}"
+        )
 
 
 if __name__ == "__main__":

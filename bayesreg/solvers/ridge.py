@@ -80,7 +80,9 @@ def ridge_closed_form(
         return RidgeResult(coef, intercept, lams)
     assert lam_s is not None
     n, p = Xc.shape
-    if n >= p:
+    if lam_s == 0.0:  # least squares: needs a full-rank design, checked on the singular values
+        coef = _ridge_svd(Xc, yc, np.zeros(1))[0]
+    elif n >= p:
         coef = _ridge_primal(Xc, yc, lam_s)
     else:
         coef = _ridge_dual(Xc, yc, lam_s)
@@ -116,8 +118,15 @@ def _ridge_svd(
     Xc: NDArray[np.float64], yc: NDArray[np.float64], lams: NDArray[np.float64]
 ) -> np.ndarray:
     u, d, vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
+    if np.any(lams == 0.0):
+        p = Xc.shape[1]
+        tiny = d.max(initial=0.0) * max(Xc.shape) * np.finfo(np.float64).eps
+        rank = int(np.count_nonzero(d > tiny))
+        if rank < p:
+            raise ValueError(
+                f"the Ridge system is singular at lam=0: the (centered) design has rank {rank} "
+                f"< {p} features; use lam > 0"
+            )
     uty = u.T @ yc
     denom = d[None, :] ** 2 + lams[:, None]
-    if np.any(denom == 0):
-        raise ValueError("the Ridge system is singular at lam=0 (rank-deficient design)")
     return (d[None, :] * uty[None, :] / denom) @ vt

@@ -1,0 +1,168 @@
+"""The λ conventions: the documented conversion formulas, round trips and bad input.
+
+This is the one test module allowed to write the conversion constants (2n, ½) itself: it checks
+that :mod:`bayesreg.conventions` implements the formulas in its own docstring. Every other test
+converts λ only through the functions under test here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import bayesreg
+from bayesreg import from_half_rss, from_sklearn_alpha, to_half_rss, to_sklearn_alpha
+
+LAMS = [0.0, 1e-12, 0.3, 1.0, 7.5, 123.456, 1e9]
+NS = [1, 2, 17, 100, 10_000]
+
+
+def test_public_api_exports_the_converters():
+    assert bayesreg.to_sklearn_alpha is to_sklearn_alpha
+    assert bayesreg.from_sklearn_alpha is from_sklearn_alpha
+    assert bayesreg.to_half_rss is to_half_rss
+    assert bayesreg.from_half_rss is from_half_rss
+
+
+# --------------------------------------------------------------------------------------------
+# the documented formulas (the only place the constants are written in the tests)
+
+
+@pytest.mark.parametrize("lam", LAMS)
+@pytest.mark.parametrize("n", NS)
+def test_l1_alpha_is_lam_over_2n(lam, n):
+    assert to_sklearn_alpha(lam, n, "l1") == pytest.approx(lam / (2 * n), rel=1e-15, abs=0)
+    assert from_sklearn_alpha(lam / (2 * n), n, "l1") == pytest.approx(lam, rel=1e-15, abs=0)
+
+
+@pytest.mark.parametrize("lam", LAMS)
+@pytest.mark.parametrize("n", NS)
+def test_l2_alpha_is_lam(lam, n):
+    assert to_sklearn_alpha(lam, n, "l2") == lam
+    assert from_sklearn_alpha(lam, n, "l2") == lam
+
+
+@pytest.mark.parametrize("lam", LAMS)
+def test_half_rss_is_lam_over_2(lam):
+    assert to_half_rss(lam) == pytest.approx(lam / 2, rel=1e-15, abs=0)
+    assert from_half_rss(lam / 2) == pytest.approx(lam, rel=1e-15, abs=0)
+
+
+def test_converters_return_python_floats():
+    for value in (
+        to_sklearn_alpha(3.0, 10, "l1"),
+        to_sklearn_alpha(3.0, 10, "l2"),
+        from_sklearn_alpha(3.0, 10, "l1"),
+        from_sklearn_alpha(3.0, 10, "l2"),
+        to_half_rss(3.0),
+        from_half_rss(3.0),
+    ):
+        assert isinstance(value, float)
+
+
+def test_converters_accept_numpy_scalars():
+    assert to_sklearn_alpha(np.float32(4.0), np.int64(8), "l1") == to_sklearn_alpha(4.0, 8, "l1")
+    assert to_half_rss(np.float64(4.0)) == to_half_rss(4.0)
+    assert to_sklearn_alpha(np.array(4.0), 8, "l2") == 4.0
+
+
+def test_sklearn_l1_alpha_scales_inversely_with_n():
+    # The Lasso λ of bayesreg is a sum over samples; scikit-learn's alpha is a mean.
+    assert to_sklearn_alpha(6.0, 30, "l1") == pytest.approx(
+        to_sklearn_alpha(6.0, 10, "l1") / 3, rel=1e-15
+    )
+    # Ridge alpha does not depend on n.
+    assert to_sklearn_alpha(6.0, 30, "l2") == to_sklearn_alpha(6.0, 10, "l2")
+
+
+# --------------------------------------------------------------------------------------------
+# round trips
+
+
+@pytest.mark.parametrize("lam", LAMS)
+@pytest.mark.parametrize("n", NS)
+@pytest.mark.parametrize("penalty", ["l1", "l2"])
+def test_sklearn_round_trip(lam, n, penalty):
+    there = to_sklearn_alpha(lam, n, penalty)
+    assert from_sklearn_alpha(there, n, penalty) == pytest.approx(lam, rel=1e-15, abs=0)
+    back = from_sklearn_alpha(lam, n, penalty)
+    assert to_sklearn_alpha(back, n, penalty) == pytest.approx(lam, rel=1e-15, abs=0)
+
+
+@pytest.mark.parametrize("lam", LAMS)
+def test_half_rss_round_trip(lam):
+    assert from_half_rss(to_half_rss(lam)) == pytest.approx(lam, rel=1e-15, abs=0)
+    assert to_half_rss(from_half_rss(lam)) == pytest.approx(lam, rel=1e-15, abs=0)
+
+
+def test_half_rss_and_sklearn_l1_agree():
+    # ½·RSS + λ½‖β‖₁ divided by n is scikit-learn's (1/2n)·RSS + α‖β‖₁: α = λ½ / n.
+    for lam in LAMS:
+        for n in NS:
+            assert to_sklearn_alpha(lam, n, "l1") == pytest.approx(
+                to_half_rss(lam) / n, rel=1e-15, abs=0
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# bad input
+
+
+BAD_LAMS = [-1.0, -1e-300, math.nan, math.inf, -math.inf]
+
+
+@pytest.mark.parametrize("bad", BAD_LAMS)
+def test_bad_lam_raises(bad):
+    match = "lam" if not math.isnan(bad) and not math.isinf(bad) else "finite"
+    with pytest.raises(ValueError, match=match):
+        to_half_rss(bad)
+    with pytest.raises(ValueError, match=match):
+        to_sklearn_alpha(bad, 10, "l1")
+    with pytest.raises(ValueError, match=match):
+        to_sklearn_alpha(bad, 10, "l2")
+
+
+def test_negative_lam_message_names_the_sign():
+    with pytest.raises(ValueError, match=r"lam must be >= 0"):
+        to_sklearn_alpha(-2.0, 10, "l1")
+    with pytest.raises(ValueError, match=r"lam must be >= 0"):
+        to_half_rss(-2.0)
+    with pytest.raises(ValueError, match=r"lam_half must be >= 0"):
+        from_half_rss(-2.0)
+    with pytest.raises(ValueError, match=r"alpha must be >= 0"):
+        from_sklearn_alpha(-2.0, 10, "l1")
+
+
+def test_nan_lam_message():
+    with pytest.raises(ValueError, match=r"lam must be finite"):
+        to_sklearn_alpha(math.nan, 10, "l1")
+    with pytest.raises(ValueError, match=r"lam_half must be finite"):
+        from_half_rss(math.nan)
+    with pytest.raises(ValueError, match=r"alpha must be finite"):
+        from_sklearn_alpha(math.nan, 10, "l2")
+
+
+@pytest.mark.parametrize("bad_n", [0, -1, -100, 2.5, 10.0, True, None, "10"])
+def test_bad_n_samples_raises(bad_n):
+    with pytest.raises(ValueError, match="n_samples must be a positive integer"):
+        to_sklearn_alpha(1.0, bad_n, "l1")
+    with pytest.raises(ValueError, match="n_samples must be a positive integer"):
+        from_sklearn_alpha(1.0, bad_n, "l1")
+
+
+@pytest.mark.parametrize("bad_penalty", ["l3", "L1", "lasso", "", None, 1])
+def test_unknown_penalty_raises(bad_penalty):
+    with pytest.raises(ValueError, match="penalty must be 'l1' or 'l2'"):
+        to_sklearn_alpha(1.0, 10, bad_penalty)
+    with pytest.raises(ValueError, match="penalty must be 'l1' or 'l2'"):
+        from_sklearn_alpha(1.0, 10, bad_penalty)
+
+
+@pytest.mark.parametrize("bad", ["1.0", None, [1.0, 2.0], np.array([1.0]), 1 + 2j])
+def test_non_scalar_or_non_numeric_lam_raises(bad):
+    with pytest.raises(ValueError, match="lam"):
+        to_half_rss(bad)
+    with pytest.raises(ValueError, match="lam"):
+        to_sklearn_alpha(bad, 10, "l2")

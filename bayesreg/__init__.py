@@ -9,15 +9,25 @@ from bayesreg._config import configure_pytensor
 
 configure_pytensor()
 
+from bayesreg.check import EquivalenceReport, check_equivalence  # noqa: E402
 from bayesreg.conventions import (  # noqa: E402
     from_half_rss,
     from_sklearn_alpha,
     to_half_rss,
     to_sklearn_alpha,
 )
+from bayesreg.datasets import load_diabetes  # noqa: E402
 from bayesreg.exceptions import ConvergenceWarning  # noqa: E402
+from bayesreg.map import MapEstimate, map_find_map, map_scipy  # noqa: E402
+from bayesreg.model import (  # noqa: E402
+    NoiseSigma,
+    build_model,
+    build_model_from_stats,
+    estimate_noise_sigma,
+)
 from bayesreg.optimality import objective, optimality_residual  # noqa: E402
 from bayesreg.penalties import L1Penalty, L2Penalty  # noqa: E402
+from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, make_prior  # noqa: E402
 from bayesreg.solvers import (  # noqa: E402
     LassoPathResult,
     LassoResult,
@@ -27,22 +37,38 @@ from bayesreg.solvers import (  # noqa: E402
     lasso_path,
     ridge_closed_form,
 )
+from bayesreg.suffstats import SufficientStats  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConvergenceWarning",
+    "EquivalenceReport",
+    "GaussianPrior",
     "L1Penalty",
     "L2Penalty",
+    "LaplacePrior",
     "LassoPathResult",
     "LassoResult",
+    "MapEstimate",
+    "NoiseSigma",
+    "Prior",
     "RidgeResult",
+    "SufficientStats",
     "__version__",
+    "build_model",
+    "build_model_from_stats",
+    "check_equivalence",
+    "estimate_noise_sigma",
     "from_half_rss",
     "from_sklearn_alpha",
     "lambda_max",
     "lasso_cd",
     "lasso_path",
+    "load_diabetes",
+    "make_prior",
+    "map_find_map",
+    "map_scipy",
     "objective",
     "optimality_residual",
     "ridge_closed_form",

@@ -30,12 +30,12 @@ from bayesreg._validation import check_scale, check_Xy
 from bayesreg.priors import Formulation, Prior
 
 #: Optimizer settings shared by both routes: tolerances at machine precision and enough
-#: memory and iterations for ill-conditioned (correlated, p > n) designs. L-BFGS-B stops when
-#: the objective stops decreasing (ftol = 0) or the projected gradient, relative to the data
-#: gradient at β = 0, is below gtol; Newton-CG when the relative step is below xtol.
+#: memory and iterations for ill-conditioned (correlated, p > n) designs. Both stop when the
+#: (projected) gradient, relative to the data gradient at β = 0, is below gtol; L-BFGS-B also
+#: when the objective stops decreasing (ftol = 0).
 _OPTIONS: dict[str, dict[str, Any]] = {
     "L-BFGS-B": {"maxiter": 200_000, "maxfun": 400_000, "maxcor": 50, "ftol": 0.0, "gtol": 1e-13},
-    "Newton-CG": {"maxiter": 10_000, "xtol": 1e-14},
+    "trust-exact": {"maxiter": 1_000, "gtol": 1e-13},
 }
 
 
@@ -106,9 +106,9 @@ def map_find_map(
     # pass gtol relative to the gradient size at the start instead.
     method = _method(prior, formulation, p)
     options = dict(_OPTIONS[method])
+    # find_MAP minimizes −logp unscaled: make gtol relative to the data gradient at 0.
+    options["gtol"] *= _objective_scale(Xa, ya, sigma, fit_intercept)
     if method == "L-BFGS-B":
-        # find_MAP minimizes −logp unscaled: make gtol relative to the data gradient at 0.
-        options["gtol"] *= _objective_scale(Xa, ya, sigma, fit_intercept)
         point = model.initial_point()
         bounds: list[tuple[float | None, float | None]] = []
         for v in model.continuous_value_vars:
@@ -180,19 +180,18 @@ def map_scipy(
         return f / scale, (par.jacobian_t(g_beta) + g_prior) / scale
 
     theta0 = par.to_theta(np.zeros(p))
-    # L-BFGS-B's gtol is absolute: divide the objective by its gradient scale so that it is
-    # relative. Newton-CG's inner tolerances are relative to the gradient already.
-    scale = _objective_scale(Xa, ya, sigma, fit_intercept) if par.method == "L-BFGS-B" else 1.0
-    if par.method == "Newton-CG":
-        prior_hessp = par.prior_hessp
-        assert prior_hessp is not None
+    # gtol is absolute: divide the objective by its gradient scale so that it is relative.
+    scale = _objective_scale(Xa, ya, sigma, fit_intercept)
+    if par.method == "trust-exact":
+        prior_hess = par.prior_hess
+        assert prior_hess is not None
+        gram = 2.0 * inv2s2 * (Xc.T @ Xc)  # the data term's Hessian (β = θ here)
 
-        def hessp(theta: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.float64]:
-            hv_beta = 2.0 * inv2s2 * (Xc.T @ (Xc @ par.to_coef(v)))
-            return (par.jacobian_t(hv_beta) + prior_hessp(theta, v)) / scale
+        def hess(theta: NDArray[np.float64]) -> NDArray[np.float64]:
+            return (gram + prior_hess(theta)) / scale
 
         res = minimize(
-            fun, theta0, jac=True, hessp=hessp, method="Newton-CG", options=_OPTIONS["Newton-CG"]
+            fun, theta0, jac=True, hess=hess, method="trust-exact", options=_OPTIONS["trust-exact"]
         )
     else:
         res = minimize(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from bayesreg.suffstats import SufficientStats
 
 Likelihood = Literal["auto", "rows", "suffstats"]
+NoiseMode = Literal["fixed", "unknown"]
+ScaleMode = Literal["fixed", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ def build_model(
     formulation: Formulation = "exact",
     likelihood: Likelihood = "rows",
     feature_names: list[str] | tuple[str, ...] | None = None,
+    noise: NoiseMode = "fixed",
+    scale: ScaleMode = "fixed",
 ) -> pm.Model:
     """Build the PyMC model ``y ~ N(β₀ + Xβ, σ)``, β ~ prior, β₀ flat, σ fixed.
 
@@ -130,6 +134,13 @@ def build_model(
         potential; "auto" picks the sufficient statistics when n > p.
     feature_names : sequence of str, optional
         Labels of the ``feature`` dimension.
+    noise : {"fixed", "unknown"}, default "fixed"
+        ``"unknown"``: full Bayes for σ, with a weakly informative
+        σ ~ Half-Student-t(ν=4, scale = sd(y)) prior; ``noise_sigma`` is then only used to
+        centre the scale hyperprior. The MAP equals the penalized fit only for "fixed".
+    scale : {"fixed", "unknown"}, default "fixed"
+        ``"unknown"``: the prior scale gets a hyperprior (Park–Casella hierarchy for the
+        Laplace prior), see :meth:`~bayesreg.priors.Prior.pymc_hierarchical_coefficients`.
 
     Returns
     -------
@@ -144,7 +155,17 @@ def build_model(
 
     stats = SufficientStats.from_arrays(Xa, ya)
     return _build(
-        stats, prior, sigma, fit_intercept, formulation, likelihood, feature_names, Xa, ya
+        stats,
+        prior,
+        sigma,
+        fit_intercept,
+        formulation,
+        likelihood,
+        feature_names,
+        Xa,
+        ya,
+        noise,
+        scale,
     )
 
 
@@ -181,19 +202,33 @@ def _build(
     feature_names: list[str] | tuple[str, ...] | None,
     X: NDArray[np.float64] | None,
     y: NDArray[np.float64] | None,
+    noise: NoiseMode = "fixed",
+    scale: ScaleMode = "fixed",
 ) -> pm.Model:
     import pymc as pm
     import pytensor.tensor as pt
 
     if likelihood not in ("auto", "rows", "suffstats"):
         raise ValueError(f"likelihood must be 'auto', 'rows' or 'suffstats'; got {likelihood!r}")
+    if noise not in ("fixed", "unknown"):
+        raise ValueError(f"noise must be 'fixed' or 'unknown'; got {noise!r}")
+    if scale not in ("fixed", "unknown"):
+        raise ValueError(f"scale must be 'fixed' or 'unknown'; got {scale!r}")
     n, p = stats.n, stats.n_features
     if likelihood == "auto":
         likelihood = "suffstats" if n > p else "rows"
     coords = {"feature": feature_coords(p, feature_names)}
     x_mean = stats.x_mean
     with pm.Model(coords=coords) as model:
-        beta = prior.pymc_coefficients("beta", "feature", formulation)
+        if noise == "unknown":
+            sd_y = math.sqrt(stats.syy / max(n - 1, 1)) or 1.0
+            sigma_v: Any = pm.HalfStudentT("noise_sigma", nu=4.0, sigma=sd_y)
+        else:
+            sigma_v = sigma
+        if scale == "unknown":
+            beta = prior.pymc_hierarchical_coefficients("beta", "feature", sigma_v, sigma)
+        else:
+            beta = prior.pymc_coefficients("beta", "feature", formulation)
         if not fit_intercept:
             intercept = pt.constant(0.0)
         elif formulation == "naive":
@@ -205,7 +240,7 @@ def _build(
             assert X is not None and y is not None
             Xd = pm.Data("X", X, dims=("obs", "feature"))
             mu = intercept + pt.dot(Xd, beta)
-            pm.Normal("y", mu=mu, sigma=sigma, observed=y, dims="obs")
+            pm.Normal("y", mu=mu, sigma=sigma_v, observed=y, dims="obs")
         else:
             # RSS(β₀, β) = Syy − 2βᵀSxy + βᵀSxxβ + n(β₀ − ȳ + x̄ᵀβ)² (exact identity)
             rss = (
@@ -214,7 +249,9 @@ def _build(
                 + pt.dot(beta, pt.dot(stats.sxx, beta))
                 + n * (intercept - stats.y_mean + pt.dot(x_mean, beta)) ** 2
             )
-            loglik = -rss / (2.0 * sigma**2) - n * math.log(sigma) - 0.5 * n * math.log(2 * math.pi)
+            loglik = (
+                -rss / (2.0 * sigma_v**2) - n * pt.log(sigma_v) - 0.5 * n * math.log(2 * math.pi)
+            )
             pm.Potential("loglik", loglik)
     model.noise_sigma = sigma  # type: ignore[attr-defined]
     model.likelihood_kind = likelihood  # type: ignore[attr-defined]

@@ -58,10 +58,12 @@ class MapParametrization:
     ``to_coef(θ)`` maps them to β (linear), ``to_theta(β)`` gives a start point,
     ``neg_log_prior(θ)`` returns ``(value, gradient)`` of −log p(θ) up to a constant, and
     ``jacobian_t(g)`` maps a gradient with respect to β to one with respect to θ.
-    ``method`` is the scipy method suited to it: L-BFGS-B for bounds, Newton-CG for a smooth
-    unbounded problem, whose stopping rule does not depend on resolving differences of the
-    objective at machine precision (that would limit the accuracy of β to about √eps).
-    ``prior_hessp(θ, v)`` is the Hessian-vector product of −log p(θ) (Newton-CG only).
+    ``method`` is the scipy method suited to it: L-BFGS-B for bounds; for a smooth
+    unbounded problem, the exact-Hessian trust-region method "trust-exact", which converges
+    on the gradient norm in a few Newton steps. (Methods whose line search compares objective
+    values stall where those differences reach rounding level, which limits β to about
+    √(eps·f/h): 1e-8 relative is then out of reach on a correlated design.)
+    ``prior_hess(θ)`` is the Hessian matrix of −log p(θ) (trust-exact only).
     """
 
     size: int
@@ -71,9 +73,7 @@ class MapParametrization:
     neg_log_prior: Callable[[NDArray[np.float64]], tuple[float, NDArray[np.float64]]]
     jacobian_t: Callable[[NDArray[np.float64]], NDArray[np.float64]]
     method: str = "L-BFGS-B"
-    prior_hessp: (
-        Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]] | None
-    ) = None
+    prior_hess: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None = None
 
 
 class Prior(ABC):
@@ -87,6 +87,10 @@ class Prior(ABC):
     regularizer: ClassVar[Penalty]
     #: Name of the analytic solver for that penalty.
     solver_name: ClassVar[str]
+    #: λ as a function of the noise σ and the scale, for display.
+    penalty_formula: ClassVar[str]
+    #: Tolerance of the equivalence check: max |Δβ| ≤ tolerance · max(1, ‖β‖∞).
+    map_tolerance: ClassVar[float]
 
     def __init__(self, scale: float) -> None:
         self.scale = check_scale(scale, f"{type(self).__name__} scale {self.scale_name}")
@@ -115,9 +119,12 @@ class Prior(ABC):
 
     @abstractmethod
     def solve(
-        self, X: ArrayLike, y: ArrayLike, lam: float, *, fit_intercept: bool = True
+        self, X: ArrayLike, y: ArrayLike, lam: float, *, fit_intercept: bool = True, **kwargs: Any
     ) -> AnalyticFit:
-        """Analytic solution of the penalized problem for this prior's penalty."""
+        """Analytic solution of the penalized problem for this prior's penalty.
+
+        Extra keyword arguments (e.g. ``tol``) go to the solver.
+        """
 
     @abstractmethod
     def pymc_coefficients(
@@ -130,8 +137,15 @@ class Prior(ABC):
         """Smooth (bound-constrained) parametrization for a NumPy/scipy MAP optimizer."""
 
     @abstractmethod
-    def pymc_prior_for_scale(self, name: str) -> Any:
-        """A weakly informative hyperprior distribution for the scale (full Bayes)."""
+    def pymc_hierarchical_coefficients(
+        self, name: str, dims: str, noise: Any, noise_ref: float
+    ) -> pt.TensorVariable:
+        """Coefficients whose prior scale is unknown, with a hyperprior (full Bayes).
+
+        ``noise`` is the model's noise σ (a constant or a random variable) and
+        ``noise_ref`` a typical value of it; the hyperprior is centred so that the prior
+        scale is of the order of this prior's own ``scale``. Non-centred parametrization.
+        """
 
 
 class LaplacePrior(Prior):
@@ -158,6 +172,8 @@ class LaplacePrior(Prior):
     scale_name = "b"
     regularizer = L1Penalty()
     solver_name = "lasso_cd"
+    penalty_formula = "2σ²/b"
+    map_tolerance = 1e-6
 
     @property
     def b(self) -> float:
@@ -179,9 +195,9 @@ class LaplacePrior(Prior):
         return cls(2.0 * sigma**2 / lam)
 
     def solve(
-        self, X: ArrayLike, y: ArrayLike, lam: float, *, fit_intercept: bool = True
+        self, X: ArrayLike, y: ArrayLike, lam: float, *, fit_intercept: bool = True, **kwargs: Any
     ) -> AnalyticFit:
-        res = lasso_cd(X, y, lam, fit_intercept=fit_intercept)
+        res = lasso_cd(X, y, lam, fit_intercept=fit_intercept, **kwargs)
         return AnalyticFit(res.coef, res.intercept, res.n_iter, res.gap)
 
     def pymc_coefficients(
@@ -217,10 +233,22 @@ class LaplacePrior(Prior):
             2 * p, [(0.0, None)] * (2 * p), to_coef, to_theta, neg_log_prior, jacobian_t
         )
 
-    def pymc_prior_for_scale(self, name: str) -> Any:
+    def pymc_hierarchical_coefficients(
+        self, name: str, dims: str, noise: Any, noise_ref: float
+    ) -> pt.TensorVariable:
+        """The Bayesian Lasso of Park & Casella (2008), non-centred.
+
+        βⱼ | σ, τⱼ² ~ N(0, σ²τⱼ²), τⱼ² ~ Exponential(rate ℓ²/2), ℓ² ~ Gamma(1, rate
+        (b/σ_ref)²): integrating τⱼ² out gives βⱼ | σ, ℓ ~ Laplace(0, σ/ℓ), so the Laplace
+        scale is b = σ/ℓ, with prior mean of ℓ² equal to (σ_ref/b)².
+        """
         import pymc as pm
 
-        return pm.HalfCauchy(name, beta=self.scale)
+        lam2 = pm.Gamma(f"{name}_lambda2", alpha=1.0, beta=(self.scale / noise_ref) ** 2)
+        tau2 = pm.Exponential(f"{name}_tau2", lam=lam2 / 2.0, dims=dims)
+        z = pm.Normal(f"{name}_z", 0.0, 1.0, dims=dims)
+        pm.Deterministic(f"{name}_b", noise / pm.math.sqrt(lam2))
+        return pm.Deterministic(name, noise * pm.math.sqrt(tau2) * z, dims=dims)
 
 
 class GaussianPrior(Prior):
@@ -234,6 +262,8 @@ class GaussianPrior(Prior):
     scale_name = "sigma"
     regularizer = L2Penalty()
     solver_name = "ridge_closed_form"
+    penalty_formula = "σ²/σ′²"
+    map_tolerance = 1e-8
 
     @property
     def sigma(self) -> float:
@@ -256,9 +286,9 @@ class GaussianPrior(Prior):
         return cls(sigma / math.sqrt(lam))
 
     def solve(
-        self, X: ArrayLike, y: ArrayLike, lam: float, *, fit_intercept: bool = True
+        self, X: ArrayLike, y: ArrayLike, lam: float, *, fit_intercept: bool = True, **kwargs: Any
     ) -> AnalyticFit:
-        res = ridge_closed_form(X, y, lam, fit_intercept=fit_intercept)
+        res = ridge_closed_form(X, y, lam, fit_intercept=fit_intercept, **kwargs)
         return AnalyticFit(res.coef, float(res.intercept), 0, 0.0)
 
     def pymc_coefficients(
@@ -279,17 +309,22 @@ class GaussianPrior(Prior):
         def neg_log_prior(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
             return 0.5 * inv_var * float(theta @ theta), inv_var * theta
 
-        def prior_hessp(theta: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.float64]:
-            return inv_var * v
+        def prior_hess(theta: NDArray[np.float64]) -> NDArray[np.float64]:
+            return inv_var * np.eye(theta.size)
 
         return MapParametrization(
-            p, [(None, None)] * p, ident, ident, neg_log_prior, ident, "Newton-CG", prior_hessp
+            p, [(None, None)] * p, ident, ident, neg_log_prior, ident, "trust-exact", prior_hess
         )
 
-    def pymc_prior_for_scale(self, name: str) -> Any:
+    def pymc_hierarchical_coefficients(
+        self, name: str, dims: str, noise: Any, noise_ref: float
+    ) -> pt.TensorVariable:
+        """βⱼ = σ′·zⱼ, zⱼ ~ N(0, 1), σ′ ~ Half-Cauchy(scale = the given σ′)."""
         import pymc as pm
 
-        return pm.HalfCauchy(name, beta=self.scale)
+        scale = pm.HalfCauchy(f"{name}_sigma", beta=self.scale)
+        z = pm.Normal(f"{name}_z", 0.0, 1.0, dims=dims)
+        return pm.Deterministic(name, scale * z, dims=dims)
 
 
 PRIORS: dict[str, type[Prior]] = {"laplace": LaplacePrior, "gaussian": GaussianPrior}

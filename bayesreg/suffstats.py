@@ -26,13 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from os import PathLike
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import check_positive_int, check_vector, check_Xy
+from bayesreg.io import _check_file, _check_numeric_dtypes, _first_line, _select_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -491,40 +491,6 @@ def accumulate(
 
 
 # ==================================================================== tabular files
-def _select_columns(
-    columns: Sequence[str],
-    target: str,
-    features: Sequence[str] | None,
-    where: str,
-    exclude: Sequence[str] = (),
-) -> list[str]:
-    """Resolve and check the feature list against the available ``columns``."""
-    available = set(columns)
-    if not isinstance(target, str):
-        raise ValueError(f"target must be a column name (str); got {target!r}")
-    if target not in available:
-        raise ValueError(f"target column {target!r} not found in {where}")
-    if features is None:
-        feats = [c for c in columns if c != target and c not in exclude]
-        if not feats:
-            raise ValueError(f"no feature columns in {where} besides the target {target!r}")
-        return feats
-    if isinstance(features, str):
-        raise ValueError("features must be a sequence of column names, not a single string")
-    feats = list(features)
-    if not feats:
-        raise ValueError("features is empty")
-    for c in feats:
-        if c not in available:
-            raise ValueError(f"feature column {c!r} not found in {where}")
-    if target in feats:
-        raise ValueError(f"target column {target!r} is also listed as a feature")
-    dup = sorted({c for c in feats if feats.count(c) > 1})
-    if dup:
-        raise ValueError(f"feature column(s) listed more than once: {', '.join(map(repr, dup))}")
-    return feats
-
-
 def _finite_stats(
     Z: NDArray[np.float64], names: Sequence[str], where: str, row_offset: int | None
 ) -> SufficientStats:
@@ -546,19 +512,6 @@ def _finite_stats(
     return SufficientStats(n, mean, scatter, mean_lo=mean_lo)
 
 
-def _check_numeric_dtypes(dtypes: pd.Series, cols: Sequence[str], where: str) -> None:
-    """Raise ``ValueError`` naming the first of ``cols`` whose pandas dtype is not numeric."""
-    from pandas.api import types
-
-    for c in cols:
-        dtype = dtypes[c]
-        numeric = types.is_bool_dtype(dtype) or (
-            types.is_numeric_dtype(dtype) and not types.is_complex_dtype(dtype)
-        )
-        if not numeric:
-            raise ValueError(f"column {c!r} in {where} is not numeric (dtype {dtype})")
-
-
 def _frame_stats(
     frame: pd.DataFrame,
     features: Sequence[str],
@@ -576,13 +529,6 @@ def _frame_stats(
     for j, c in enumerate(cols):
         Z[:, j] = frame[c].to_numpy(dtype=np.float64, na_value=np.nan)
     return _finite_stats(Z, cols, where, row_offset)
-
-
-def _check_file(path: str | PathLike[str]) -> Path:
-    p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"file not found: {path}")
-    return p
 
 
 def from_csv(
@@ -640,11 +586,6 @@ def from_csv(
     if total is None:
         raise ValueError(f"no data rows in {path}")
     return _with_labels(total, feats, target)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def from_parquet(

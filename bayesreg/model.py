@@ -65,7 +65,7 @@ def estimate_noise_sigma(X: ArrayLike, y: ArrayLike, *, fit_intercept: bool = Tr
     if dof <= 0:
         raise ValueError(
             f"cannot estimate the noise sigma with n={n} samples and p={p} features "
-            f"(no residual degrees of freedom); pass noise_sigma explicitly"
+            f"(no residual degrees of freedom); pass noise_sigma (CLI: --noise-sigma)"
         )
     if fit_intercept:
         Xa = Xa - Xa.mean(axis=0)

@@ -26,13 +26,19 @@ if [ ! -x "$VENV/bin/python" ]; then
   PY="$(find_python)"
   echo "creating virtual environment $VENV with $("$PY" --version)" >&2
   "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  "$VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip \
+    > "$VENV/install.log" 2>&1 || true
 fi
 STAMP="$VENV/.bayesreg-install-${EXTRAS:-base}"
 HASH="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$HASH" ]; then
-  echo "installing bayesreg${EXTRAS:+[$EXTRAS]} into $VENV" >&2
-  "$VENV/bin/python" -m pip install --quiet -e "$ROOT${EXTRAS:+[$EXTRAS]}"
+  echo "installing bayesreg${EXTRAS:+[$EXTRAS]} into $VENV (log: $VENV/install.log)" >&2
+  if ! "$VENV/bin/python" -m pip install --disable-pip-version-check -e \
+      "$ROOT${EXTRAS:+[$EXTRAS]}" >> "$VENV/install.log" 2>&1; then
+    tail -n 30 "$VENV/install.log" >&2
+    echo "error: installation failed (full log: $VENV/install.log)" >&2
+    exit 1
+  fi
   echo "$HASH" > "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"

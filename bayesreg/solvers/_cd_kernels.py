@@ -31,6 +31,25 @@ def _col_axpy(X, xbar_j, j, d, r):
         r[i] -= d * (X[i, j] - xbar_j)
 
 
+@njit(cache=True, nogil=True)
+def lasso_gap(rr, l1, max_corr, beta_dot_corr, lam_half):
+    """Duality gap of ``½‖r‖² + λ½‖β‖₁`` from ‖r‖², ‖β‖₁, max|X_cᵀr| and βᵀX_cᵀr.
+
+    The dual point θ = s·r with s = min(1, λ½/max|X_cᵀr|) is feasible, and with
+    y_c = r + X_cβ its dual objective is D(θ) = θᵀy_c − ½‖θ‖² = s(‖r‖² + βᵀX_cᵀr) − ½s²‖r‖².
+    Returns ``(gap / primal, gap, s)`` (relative gap 0 when the primal is 0).
+    """
+    primal = 0.5 * rr + lam_half * l1
+    scale = 1.0
+    if max_corr > lam_half:
+        scale = lam_half / max_corr
+    dual = scale * (rr + beta_dot_corr) - 0.5 * scale * scale * rr
+    gap = max(primal - dual, 0.0)
+    if primal <= 0.0:
+        return 0.0, gap, scale
+    return gap / primal, gap, scale
+
+
 @njit(cache=True, fastmath=True, nogil=True)
 def cd_epochs(X, xbar, r, beta, norms2, ws, lam_half, n_epochs, tol_rel, check_every):
     """Run up to ``n_epochs`` cyclic sweeps over the working set ``ws``.
@@ -81,8 +100,7 @@ def cd_epochs(X, xbar, r, beta, norms2, ws, lam_half, n_epochs, tol_rel, check_e
 def restricted_gap(X, r, beta, ws, lam_half):
     """Relative duality gap of the Lasso restricted to the columns in ``ws``.
 
-    With θ = s·r (s ≤ 1 makes it dual-feasible on ``ws``) and y_c = r + X_cβ:
-    D(θ) = θᵀy_c − ½‖θ‖² = s(‖r‖² + Σⱼ βⱼ x_cⱼᵀr) − ½s²‖r‖² (β is zero outside ``ws``).
+    β is zero outside ``ws``, so βᵀX_cᵀr = Σ_{j ∈ ws} βⱼ x_cⱼᵀr (see :func:`lasso_gap`).
     """
     m = ws.shape[0]
     n = X.shape[0]
@@ -102,17 +120,7 @@ def restricted_gap(X, r, beta, ws, lam_half):
         if b != 0.0:
             l1 += abs(b)
             xb_dot_r += b * c
-    primal = 0.5 * rr + lam_half * l1
-    scale = 1.0
-    if max_corr > lam_half:
-        scale = lam_half / max_corr
-    dual = scale * (rr + xb_dot_r) - 0.5 * scale * scale * rr
-    gap = primal - dual
-    if gap < 0.0:
-        gap = 0.0
-    if primal <= 0.0:
-        return 0.0
-    return gap / primal
+    return lasso_gap(rr, l1, max_corr, xb_dot_r, lam_half)[0]
 
 
 @njit(cache=True, fastmath=True, nogil=True)
@@ -184,20 +192,8 @@ def gram_gap(G, q, beta, lam_half, xty, yty):
             l1 += abs(b)
             bq += b * q[j]
             bxty += b * xty[j]
-    rr = yty - bxty - bq
-    if rr < 0.0:
-        rr = 0.0
-    primal = 0.5 * rr + lam_half * l1
-    scale = 1.0
-    if max_corr > lam_half:
-        scale = lam_half / max_corr
-    dual = scale * (rr + bq) - 0.5 * scale * scale * rr
-    gap = primal - dual
-    if gap < 0.0:
-        gap = 0.0
-    if primal <= 0.0:
-        return 0.0
-    return gap / primal
+    rr = max(yty - bxty - bq, 0.0)
+    return lasso_gap(rr, l1, max_corr, bq, lam_half)[0]
 
 
 def warmup() -> None:

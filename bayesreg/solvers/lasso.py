@@ -43,7 +43,7 @@ from bayesreg._validation import (
 )
 from bayesreg.conventions import from_half_rss, to_half_rss
 from bayesreg.exceptions import ConvergenceWarning
-from bayesreg.solvers._cd_kernels import cd_epochs, cd_gram, shift_residual
+from bayesreg.solvers._cd_kernels import cd_epochs, cd_gram, lasso_gap, shift_residual
 from bayesreg.solvers._design import center
 
 _CHECK_EVERY = 10  # at most this many sweeps between two restricted-gap checks
@@ -474,14 +474,10 @@ def _full_gap(
     Columns screened out (``~alive``) are provably zero at the optimum, so the reduced
     problem has the same optimal value and its gap certifies the full problem.
     """
-    rr = float(r @ r)
-    primal = 0.5 * rr + lam_half * float(np.abs(beta).sum())
     max_corr = float(np.max(np.abs(corr[alive]))) if alive.any() else 0.0
-    scale = min(1.0, lam_half / max_corr) if max_corr > 0 else 1.0
-    # θ = scale·r is dual-feasible; D(θ) = θᵀy − ½‖θ‖² with y = r + Xβ.
-    dual = scale * (rr + float(beta @ corr)) - 0.5 * scale * scale * rr
-    gap = max(primal - dual, 0.0)
-    return (gap / primal if primal > 0 else 0.0), gap, scale
+    return lasso_gap(
+        float(r @ r), float(np.abs(beta).sum()), max_corr, float(beta @ corr), lam_half
+    )
 
 
 @dataclass(frozen=True)

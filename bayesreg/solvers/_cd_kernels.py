@@ -204,5 +204,6 @@ def warmup() -> None:
         ws = np.arange(3, dtype=np.int64)
         cd_epochs(X, xbar, r, np.zeros(3), np.ones(3), ws, 0.1, 2, 0.0, 1)
         shift_residual(X, xbar, r, ws, np.zeros(3))
+    lasso_gap(1.0, 1.0, 1.0, 0.5, 0.5)  # also called from Python
     G = np.eye(3)
     cd_gram(G, np.ones(3), np.zeros(3), 0.1, np.ones(3), 3.0, 2, 0.0)

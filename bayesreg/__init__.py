@@ -41,6 +41,34 @@ from bayesreg.suffstats import SufficientStats  # noqa: E402
 
 __version__ = "0.1.0"
 
+#: Names served lazily from the sampling and plotting modules (they import PyMC/Matplotlib).
+_LAZY = {
+    "sample": "bayesreg.sampling",
+    "sample_from_stats": "bayesreg.sampling",
+    "diagnose": "bayesreg.sampling",
+    "summarize": "bayesreg.sampling",
+    "format_summary": "bayesreg.sampling",
+    "save_posterior": "bayesreg.sampling",
+    "load_posterior": "bayesreg.sampling",
+    "Diagnostics": "bayesreg.sampling",
+    "plot_forest": "bayesreg.plots",
+    "plot_prior_posterior": "bayesreg.plots",
+    "plot_posterior_predictive": "bayesreg.plots",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'bayesreg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
     "ConvergenceWarning",
     "EquivalenceReport",
@@ -74,4 +102,5 @@ __all__ = [
     "ridge_closed_form",
     "to_half_rss",
     "to_sklearn_alpha",
+    *_LAZY,
 ]

@@ -17,7 +17,7 @@ from bayesreg.conventions import (  # noqa: E402
     to_sklearn_alpha,
 )
 from bayesreg.datasets import load_diabetes  # noqa: E402
-from bayesreg.exceptions import ConvergenceWarning  # noqa: E402
+from bayesreg.exceptions import ConvergenceWarning, SamplingWarning  # noqa: E402
 from bayesreg.map import MapEstimate, map_find_map, map_scipy  # noqa: E402
 from bayesreg.model import (  # noqa: E402
     NoiseSigma,
@@ -82,6 +82,7 @@ __all__ = [
     "NoiseSigma",
     "Prior",
     "RidgeResult",
+    "SamplingWarning",
     "SufficientStats",
     "__version__",
     "build_model",

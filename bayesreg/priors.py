@@ -64,6 +64,8 @@ class MapParametrization:
     values stall where those differences reach rounding level, which limits β to about
     √(eps·f/h): 1e-8 relative is then out of reach on a correlated design.)
     ``prior_hess(θ)`` is the Hessian matrix of −log p(θ) (trust-exact only).
+    ``prior_change(θ, θ_ref)`` is −log p(θ) + log p(θ_ref), computed from θ − θ_ref so that
+    its rounding error is relative to the change, not to the value.
     """
 
     size: int
@@ -74,6 +76,7 @@ class MapParametrization:
     jacobian_t: Callable[[NDArray[np.float64]], NDArray[np.float64]]
     method: str = "L-BFGS-B"
     prior_hess: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None = None
+    prior_change: Callable[[NDArray[np.float64], NDArray[np.float64]], float] | None = None
 
 
 class Prior(ABC):
@@ -175,13 +178,16 @@ class LaplacePrior(Prior):
     penalty_formula = "2σ²/b"
     map_tolerance = 1e-6
 
+    def __init__(self, b: float) -> None:
+        super().__init__(b)
+
     @property
     def b(self) -> float:
         """The scale b (variance 2b²)."""
         return self.scale
 
     def logpdf(self, beta: ArrayLike) -> float:
-        beta = np.asarray(beta, dtype=np.float64)
+        beta = np.atleast_1d(np.asarray(beta, dtype=np.float64))
         return float(-beta.size * math.log(2.0 * self.scale) - np.abs(beta).sum() / self.scale)
 
     def penalty(self, noise_sigma: float) -> float:
@@ -229,8 +235,17 @@ class LaplacePrior(Prior):
         def jacobian_t(g: NDArray[np.float64]) -> NDArray[np.float64]:
             return np.concatenate([g, -g])
 
+        def prior_change(theta: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
+            return rate * float(np.sum(theta - ref))
+
         return MapParametrization(
-            2 * p, [(0.0, None)] * (2 * p), to_coef, to_theta, neg_log_prior, jacobian_t
+            2 * p,
+            [(0.0, None)] * (2 * p),
+            to_coef,
+            to_theta,
+            neg_log_prior,
+            jacobian_t,
+            prior_change=prior_change,
         )
 
     def pymc_hierarchical_coefficients(
@@ -265,13 +280,16 @@ class GaussianPrior(Prior):
     penalty_formula = "σ²/σ′²"
     map_tolerance = 1e-8
 
+    def __init__(self, sigma: float) -> None:
+        super().__init__(sigma)
+
     @property
     def sigma(self) -> float:
         """The prior standard deviation σ′."""
         return self.scale
 
     def logpdf(self, beta: ArrayLike) -> float:
-        beta = np.asarray(beta, dtype=np.float64)
+        beta = np.atleast_1d(np.asarray(beta, dtype=np.float64))
         s2 = self.scale**2
         return float(-0.5 * beta.size * math.log(2.0 * math.pi * s2) - (beta @ beta) / (2 * s2))
 
@@ -312,8 +330,19 @@ class GaussianPrior(Prior):
         def prior_hess(theta: NDArray[np.float64]) -> NDArray[np.float64]:
             return inv_var * np.eye(theta.size)
 
+        def prior_change(theta: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
+            return 0.5 * inv_var * float((theta - ref) @ (theta + ref))
+
         return MapParametrization(
-            p, [(None, None)] * p, ident, ident, neg_log_prior, ident, "trust-exact", prior_hess
+            p,
+            [(None, None)] * p,
+            ident,
+            ident,
+            neg_log_prior,
+            ident,
+            "trust-exact",
+            prior_hess,
+            prior_change,
         )
 
     def pymc_hierarchical_coefficients(

@@ -1,0 +1,1061 @@
+"""Full posterior of the Bayesian linear model by NUTS, with diagnostics and summaries.
+
+The MAP estimate is a single point: the penalized (Lasso / Ridge) fit. NUTS draws from the
+whole posterior of the same model (``y ~ N(β₀ + Xβ, σ)``, β ~ prior, β₀ flat), which shows
+what the point estimate hides: under a Laplace prior the posterior puts no mass on exactly
+zero, so a coefficient that the Lasso sets to 0 still has a non-zero posterior mean and a
+credible interval around 0.
+
+NUTS samples the plain ("naive") prior density: it needs no exact zeros, only a log-density
+with a gradient almost everywhere. To decorrelate the intercept from the coefficients, the
+model is built on the centered design ``X − x̄`` (β₀ is then the mean level α); the draws of
+the original intercept are ``β₀ = α − x̄ᵀβ``, a linear change of variables with a constant
+Jacobian, so the posterior is exactly that of (β₀, β). The likelihood is evaluated on the
+sufficient statistics when n > p (cost O(p²) per gradient instead of O(np)).
+
+Results are :class:`xarray.DataTree` objects as returned by PyMC (ArviZ 1 layout) with
+groups ``posterior``, ``sample_stats``, ``observed_data`` (plus ``constant_data`` when the
+design matrix is known) and ``map`` (the penalized estimate), and the model settings in the
+root attributes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from bayesreg._validation import check_positive_int, check_scale, check_Xy
+from bayesreg.exceptions import SamplingWarning
+from bayesreg.model import (
+    Likelihood,
+    NoiseMode,
+    NoiseSigma,
+    ScaleMode,
+    build_model,
+    build_model_from_stats,
+    feature_coords,
+    resolve_noise_sigma,
+)
+from bayesreg.priors import AnalyticFit, Prior
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pymc as pm
+    import xarray as xr
+
+    from bayesreg.suffstats import SufficientStats
+
+__all__ = [
+    "SAMPLERS",
+    "Diagnostics",
+    "diagnose",
+    "estimate_noise_sigma_from_stats",
+    "format_summary",
+    "load_posterior",
+    "sample",
+    "sample_from_stats",
+    "save_posterior",
+    "summarize",
+]
+
+Sampler = Literal["pymc", "nutpie", "numpyro", "blackjax"]
+
+#: NUTS implementations accepted by :func:`sample` (passed to ``pm.sample(nuts_sampler=...)``).
+SAMPLERS: tuple[str, ...] = ("pymc", "nutpie", "numpyro", "blackjax")
+
+#: Modules each external sampler needs, and how to install them.
+_SAMPLER_DEPS: dict[str, tuple[tuple[str, ...], str]] = {
+    "nutpie": (("nutpie",), "pip install 'bayesreg[nutpie]'"),
+    "numpyro": (("numpyro", "jax"), "pip install numpyro jax (bayesreg has no extra for it)"),
+    "blackjax": (("blackjax", "jax"), "pip install blackjax jax (bayesreg has no extra for it)"),
+}
+
+#: ``pm.sample`` arguments that :func:`sample` sets itself.
+_RESERVED_KWARGS = frozenset(
+    {"model", "nuts_sampler", "return_inferencedata", "trace", "step", "draws", "tune"}
+)
+
+#: Scalar hyperparameters reported by :func:`summarize`, in this order, when sampled.
+_HYPER_SCALARS = ("noise_sigma", "beta_b", "beta_lambda2", "beta_sigma")
+
+#: Posterior variables that are sampling devices, not parameters of interest.
+_AUXILIARY = ("intercept_centered", "beta_z")
+
+#: Root attributes holding booleans (netCDF has no boolean attribute type).
+_BOOL_ATTRS_KEY = "bayesreg_bool_attrs"
+
+
+# ==================================================================== sampling
+def sample(
+    X: ArrayLike,
+    y: ArrayLike,
+    prior: Prior,
+    noise_sigma: float | None = None,
+    *,
+    fit_intercept: bool = True,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    cores: int | None = None,
+    random_seed: int | np.random.Generator | None = None,
+    sampler: Sampler = "pymc",
+    likelihood: Likelihood = "auto",
+    noise: NoiseMode = "fixed",
+    scale: ScaleMode = "fixed",
+    feature_names: Sequence[str] | None = None,
+    progressbar: bool = True,
+    target_accept: float = 0.9,
+    **sample_kwargs: Any,
+) -> xr.DataTree:
+    """Draw from the posterior of ``y ~ N(β₀ + Xβ, σ)``, β ~ ``prior``, β₀ flat, with NUTS.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, p)
+        Design matrix (finite numbers, no intercept column).
+    y : array-like of shape (n,)
+        Response.
+    prior : Prior
+        :class:`~bayesreg.priors.LaplacePrior` or :class:`~bayesreg.priors.GaussianPrior`.
+    noise_sigma : float, optional
+        The noise standard deviation σ. Default: the least-squares estimate
+        √(RSS / (n − p − 1)) (needs n > p + 1). With ``noise="unknown"`` it only centres the
+        hyperprior of the prior scale.
+    fit_intercept : bool, default True
+        Include the flat-prior intercept β₀.
+    draws, tune, chains : int
+        Draws kept per chain (≥ 1), tuning steps per chain (≥ 0), number of chains (≥ 1).
+    cores : int, optional
+        Chains run in parallel; default: PyMC's choice (number of CPUs, at most 4).
+    random_seed : int or numpy.random.Generator, optional
+        Seed; the same seed gives identical draws.
+    sampler : {"pymc", "nutpie", "numpyro", "blackjax"}, default "pymc"
+        NUTS implementation (``pm.sample(nuts_sampler=...)``); the external ones must be
+        installed (e.g. ``pip install 'bayesreg[nutpie]'``).
+    likelihood : {"auto", "rows", "suffstats"}, default "auto"
+        ``"auto"`` evaluates the likelihood on the sufficient statistics when n > p (same
+        log-density, O(p²) per gradient); ``"rows"`` forces the row-by-row Normal likelihood.
+    noise : {"fixed", "unknown"}, default "fixed"
+        ``"unknown"``: σ gets a Half-Student-t prior and is sampled (``noise_sigma`` variable).
+    scale : {"fixed", "unknown"}, default "fixed"
+        ``"unknown"``: the prior scale gets a hyperprior (Park–Casella Bayesian Lasso for the
+        Laplace prior: ``beta_lambda2``, ``beta_tau2``, ``beta_b``; Half-Cauchy
+        ``beta_sigma`` for the Gaussian prior).
+    feature_names : sequence of str, optional
+        Labels of the ``feature`` dimension (default ``x0, x1, ...``).
+    progressbar : bool, default True
+        Show PyMC's progress bar.
+    target_accept : float, default 0.9
+        NUTS target acceptance rate, in (0, 1).
+    **sample_kwargs
+        Further arguments of :func:`pymc.sample` (e.g. ``init``, ``max_treedepth``).
+
+    Returns
+    -------
+    xarray.DataTree
+        Groups ``posterior`` (``beta`` over ``feature``, ``intercept``, the centered
+        intercept ``intercept_centered``, and sampled hyperparameters), ``sample_stats``,
+        ``observed_data`` (``y``), ``constant_data`` (``X``) and ``map`` (the penalized
+        estimate ``beta``, ``intercept`` at λ = ``prior.penalty(σ)``). Root attributes:
+        ``prior``, ``scale``, ``scale_name``, ``noise_sigma``, ``noise_sigma_estimated``,
+        ``noise_sigma_dof`` (when estimated), ``lam``, ``fit_intercept``, ``likelihood``,
+        ``noise_mode``, ``scale_mode``, ``sampler`` and sizes.
+
+    Raises
+    ------
+    ValueError
+        Invalid data or arguments (NaN, mismatched shapes, σ ≤ 0, draws < 1, unknown sampler...).
+    ImportError
+        The requested external sampler is not installed (the message says what to install).
+
+    Warns
+    -----
+    SamplingWarning
+        When :func:`diagnose` finds R-hat > 1.01, bulk or tail ESS < 400, or divergences.
+    """
+    Xa, ya = check_Xy(X, y)
+    n, p = Xa.shape
+    opts = _check_options(
+        prior,
+        draws,
+        tune,
+        chains,
+        cores,
+        random_seed,
+        sampler,
+        target_accept,
+        sample_kwargs,
+        progressbar,
+    )
+    fit_intercept = _check_bool(fit_intercept, "fit_intercept")
+    if likelihood not in ("auto", "rows", "suffstats"):
+        raise ValueError(f"likelihood must be 'auto', 'rows' or 'suffstats'; got {likelihood!r}")
+    _check_modes(noise, scale)
+    names = feature_coords(p, None if feature_names is None else list(feature_names))
+    sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept)
+    lam = prior.penalty(sigma.value)
+    fit = prior.solve(Xa, ya, lam, fit_intercept=fit_intercept)
+
+    x_mean = Xa.mean(axis=0) if fit_intercept else np.zeros(p)
+    model = build_model(
+        Xa - x_mean if fit_intercept else Xa,
+        ya,
+        prior,
+        sigma.value,
+        fit_intercept=fit_intercept,
+        formulation="naive",
+        likelihood=likelihood,
+        feature_names=names,
+        noise=noise,
+        scale=scale,
+    )
+    idata = _run_nuts(model, opts, sample_kwargs)
+
+    import xarray as xr
+
+    obs = np.arange(n)
+    observed = xr.Dataset({"y": ("obs", ya)}, coords={"obs": obs})
+    constant = xr.Dataset({"X": (("obs", "feature"), Xa)}, coords={"obs": obs, "feature": names})
+    _finish(
+        idata,
+        x_mean=x_mean,
+        fit_intercept=fit_intercept,
+        names=names,
+        fit=fit,
+        observed=observed,
+        constant=constant,
+        attrs=_attrs(prior, sigma, lam, fit_intercept, model, noise, scale, opts, n, p, "arrays"),
+    )
+    diagnostics = diagnose(idata)
+    if diagnostics.problems:
+        warnings.warn(_warning_text(diagnostics), SamplingWarning, stacklevel=2)
+    return idata
+
+
+def sample_from_stats(
+    stats: SufficientStats,
+    prior: Prior,
+    noise_sigma: float | None = None,
+    *,
+    fit_intercept: bool = True,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    cores: int | None = None,
+    random_seed: int | np.random.Generator | None = None,
+    sampler: Sampler = "pymc",
+    noise: NoiseMode = "fixed",
+    scale: ScaleMode = "fixed",
+    feature_names: Sequence[str] | None = None,
+    progressbar: bool = True,
+    target_accept: float = 0.9,
+    **sample_kwargs: Any,
+) -> xr.DataTree:
+    """:func:`sample` from sufficient statistics alone (the data never held in memory).
+
+    The likelihood is the exact sufficient-statistics form, so the posterior is that of the
+    full data set. Parameters are those of :func:`sample`, with ``stats`` (see
+    :mod:`bayesreg.suffstats`) in place of ``X, y``; ``noise_sigma`` defaults to the
+    least-squares estimate computed from the statistics (:func:`estimate_noise_sigma_from_stats`);
+    ``feature_names`` defaults to ``stats.feature_names``. The ``observed_data`` group holds
+    the statistics (``n``, ``x_mean``, ``y_mean``, ``sxx``, ``sxy``, ``syy``) and there is no
+    ``constant_data`` group.
+    """
+    from bayesreg.suffstats import SufficientStats
+
+    if not isinstance(stats, SufficientStats):
+        raise ValueError(f"stats must be a SufficientStats; got {type(stats).__name__}")
+    n, p = stats.n, stats.n_features
+    opts = _check_options(
+        prior,
+        draws,
+        tune,
+        chains,
+        cores,
+        random_seed,
+        sampler,
+        target_accept,
+        sample_kwargs,
+        progressbar,
+    )
+    fit_intercept = _check_bool(fit_intercept, "fit_intercept")
+    _check_modes(noise, scale)
+    if feature_names is None:
+        feature_names = stats.feature_names
+    names = feature_coords(p, None if feature_names is None else list(feature_names))
+    if noise_sigma is None:
+        sigma = estimate_noise_sigma_from_stats(stats, fit_intercept=fit_intercept)
+    else:
+        sigma = NoiseSigma(check_scale(noise_sigma, "noise_sigma"), False)
+    lam = prior.penalty(sigma.value)
+    fit = _solve_from_stats(stats, prior, lam, fit_intercept)
+
+    if fit_intercept:
+        # Centered design: the feature means become 0, the scatter is unchanged.
+        x_mean = np.array(stats.x_mean)
+        zeros = np.zeros(p)
+        y_lo = stats.mean_lo[-1] if stats.mean_lo is not None else 0.0
+        model_stats = SufficientStats(
+            n,
+            np.append(zeros, stats.y_mean),
+            stats.scatter,
+            tuple(names),
+            stats.target_name,
+            np.append(zeros, y_lo),
+        )
+    else:
+        x_mean = np.zeros(p)
+        model_stats = SufficientStats(
+            n, stats.mean, stats.scatter, tuple(names), stats.target_name, stats.mean_lo
+        )
+    if noise == "fixed" and scale == "fixed":
+        model = build_model_from_stats(
+            model_stats, prior, sigma.value, fit_intercept=fit_intercept, formulation="naive"
+        )
+    else:  # build_model_from_stats has no full-Bayes options; same builder underneath
+        from bayesreg.model import _build
+
+        model = _build(
+            model_stats,
+            prior,
+            sigma.value,
+            fit_intercept,
+            "naive",
+            "suffstats",
+            names,
+            None,
+            None,
+            noise,
+            scale,
+        )
+    idata = _run_nuts(model, opts, sample_kwargs)
+
+    import xarray as xr
+
+    observed = xr.Dataset(
+        {
+            "n": ((), n),
+            "x_mean": ("feature", np.array(stats.x_mean)),
+            "y_mean": ((), stats.y_mean),
+            "sxx": (("feature", "feature_col"), np.array(stats.sxx)),
+            "sxy": ("feature", np.array(stats.sxy)),
+            "syy": ((), stats.syy),
+        },
+        coords={"feature": names, "feature_col": names},
+        attrs={"description": "sufficient statistics of the data (centered cross-products)"},
+    )
+    _finish(
+        idata,
+        x_mean=x_mean,
+        fit_intercept=fit_intercept,
+        names=names,
+        fit=fit,
+        observed=observed,
+        constant=None,
+        attrs=_attrs(
+            prior,
+            sigma,
+            lam,
+            fit_intercept,
+            model,
+            noise,
+            scale,
+            opts,
+            n,
+            p,
+            "sufficient_statistics",
+        ),
+    )
+    diagnostics = diagnose(idata)
+    if diagnostics.problems:
+        warnings.warn(_warning_text(diagnostics), SamplingWarning, stacklevel=2)
+    return idata
+
+
+def estimate_noise_sigma_from_stats(
+    stats: SufficientStats, *, fit_intercept: bool = True
+) -> NoiseSigma:
+    """σ̂ = √(RSS_OLS / dof) from sufficient statistics, dof = n − p − 1 (n − p without intercept).
+
+    The same estimate as :func:`bayesreg.model.estimate_noise_sigma` on the full data:
+    ``RSS_OLS = Syy − Sxyᵀ Sxx⁺ Sxy`` (raw cross-products without intercept).
+
+    Raises
+    ------
+    ValueError
+        When there are no residual degrees of freedom, or least squares fits exactly.
+    """
+    n, p = stats.n, stats.n_features
+    dof = n - p - (1 if fit_intercept else 0)
+    if dof <= 0:
+        raise ValueError(
+            f"cannot estimate the noise sigma with n={n} samples and p={p} features "
+            f"(no residual degrees of freedom); pass noise_sigma explicitly"
+        )
+    if fit_intercept:
+        xtx, xty, yty = np.array(stats.sxx), np.array(stats.sxy), stats.syy
+    else:
+        g = stats.gram(fit_intercept=False)
+        xtx, xty, yty = g.xtx, g.xty, g.yty
+    coef, *_ = np.linalg.lstsq(xtx, xty, rcond=None)
+    rss = yty - float(coef @ xty)
+    if not rss > 1e-13 * max(yty, np.finfo(float).tiny):
+        raise ValueError(
+            "least squares fits the data exactly (zero residuals): the noise sigma cannot be "
+            "estimated; pass noise_sigma explicitly"
+        )
+    return NoiseSigma(math.sqrt(rss / dof), True, dof)
+
+
+# ==================================================================== diagnostics
+@dataclass
+class Diagnostics:
+    """Convergence diagnostics of a NUTS run.
+
+    Attributes
+    ----------
+    rhat_max : float
+        Largest rank-normalized split R-hat over the parameters (NaN when undefined).
+    ess_bulk_min, ess_tail_min : float
+        Smallest bulk and tail effective sample sizes.
+    n_divergences : int
+        Divergent transitions after tuning.
+    n_chains, n_draws : int
+        Chains and draws per chain.
+    rhat_threshold, ess_threshold : float
+        The limits the values were checked against.
+    problems : list of str
+        One human-readable line per failed check (empty when all is well).
+    """
+
+    rhat_max: float
+    ess_bulk_min: float
+    ess_tail_min: float
+    n_divergences: int
+    n_chains: int
+    n_draws: int
+    rhat_threshold: float = 1.01
+    ess_threshold: float = 400.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every check passed."""
+        return not self.problems
+
+    def __str__(self) -> str:
+        return (
+            f"R-hat max {self.rhat_max:.3f} (limit {self.rhat_threshold:g}), "
+            f"ESS bulk min {self.ess_bulk_min:.0f}, tail min {self.ess_tail_min:.0f} "
+            f"(limit {self.ess_threshold:g}), divergences {self.n_divergences} "
+            f"[{self.n_chains} chains x {self.n_draws} draws]"
+        )
+
+
+def diagnose(idata: xr.DataTree, *, rhat_max: float = 1.01, ess_min: float = 400) -> Diagnostics:
+    """R-hat, bulk / tail ESS and divergences of a posterior from :func:`sample`.
+
+    The checks cover ``beta``, ``intercept`` and any sampled hyperparameters
+    (``noise_sigma``, ``beta_lambda2``, ``beta_tau2``, ``beta_b``, ``beta_sigma``), not the
+    sampling devices ``intercept_centered`` and ``beta_z``.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        With a ``posterior`` group (and ``sample_stats`` for divergences).
+    rhat_max : float, default 1.01
+        Largest acceptable R-hat.
+    ess_min : float, default 400
+        Smallest acceptable bulk and tail ESS.
+
+    Returns
+    -------
+    Diagnostics
+        The extreme values and a list of problems (empty when all checks pass).
+    """
+    import arviz_stats as azs
+
+    post = _posterior(idata)
+    rhat_max = float(rhat_max)
+    ess_min = float(ess_min)
+    if not (math.isfinite(rhat_max) and rhat_max >= 1.0):
+        raise ValueError(f"rhat_max must be a finite number >= 1; got {rhat_max!r}")
+    if not (math.isfinite(ess_min) and ess_min >= 0.0):
+        raise ValueError(f"ess_min must be a finite number >= 0; got {ess_min!r}")
+    names = _diagnostic_vars(post)
+    ds = post[names]
+    rhat = _flatten(azs.rhat(ds))
+    bulk = _flatten(azs.ess(ds, method="bulk"))
+    tail = _flatten(azs.ess(ds, method="tail"))
+    n_div = 0
+    if "sample_stats" in idata.children and "diverging" in idata["sample_stats"].data_vars:
+        n_div = int(idata["sample_stats"]["diverging"].values.sum())
+
+    problems: list[str] = []
+    nan_rhat = [k for k, v in rhat.items() if not np.isfinite(v)]
+    if nan_rhat:
+        problems.append(f"R-hat is undefined (chains not moving?) for {_few(nan_rhat)}")
+    high = sorted(
+        ((v, k) for k, v in rhat.items() if np.isfinite(v) and v > rhat_max), reverse=True
+    )
+    if high:
+        problems.append(
+            f"R-hat {high[0][0]:.3f} > {rhat_max:g} for {_few([k for _, k in high])}: "
+            "the chains disagree"
+        )
+    for label, ess in (("bulk", bulk), ("tail", tail)):
+        low = sorted((v, k) for k, v in ess.items() if not v >= ess_min)
+        if low:
+            problems.append(
+                f"{label} ESS {low[0][0]:.0f} < {ess_min:g} for {_few([k for _, k in low])}"
+            )
+    if n_div:
+        problems.append(
+            f"{n_div} divergent transition{'s' if n_div > 1 else ''} after tuning "
+            "(raise target_accept)"
+        )
+    return Diagnostics(
+        rhat_max=_nanextreme(rhat.values(), max),
+        ess_bulk_min=_nanextreme(bulk.values(), min),
+        ess_tail_min=_nanextreme(tail.values(), min),
+        n_divergences=n_div,
+        n_chains=int(post.sizes["chain"]),
+        n_draws=int(post.sizes["draw"]),
+        rhat_threshold=rhat_max,
+        ess_threshold=ess_min,
+        problems=problems,
+    )
+
+
+# ==================================================================== summaries
+def summarize(idata: xr.DataTree, *, hdi_prob: float = 0.94) -> pd.DataFrame:
+    """Posterior summary table: one row per coefficient, the intercept, hyperparameters.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        Output of :func:`sample` or :func:`sample_from_stats`.
+    hdi_prob : float, default 0.94
+        Probability of the highest-density interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the feature names (``beta[name]`` if a name clashes with another row), then
+        ``intercept`` (when fitted) and the scalar sampled hyperparameters (``noise_sigma``,
+        ``beta_b``, ``beta_lambda2``, ``beta_sigma``).
+        Columns: ``mean``, ``median``, ``sd``, ``hdi_3%``, ``hdi_97%`` (named after
+        ``hdi_prob``), ``map`` (the penalized estimate; NaN for hyperparameters), ``r_hat``,
+        ``ess_bulk``, ``ess_tail``, ``mcse_mean`` (Monte Carlo standard error of the mean).
+    """
+    import arviz_stats as azs
+    import pandas as pd
+
+    prob = float(hdi_prob)
+    if not 0.0 < prob < 1.0:
+        raise ValueError(f"hdi_prob must be in (0, 1); got {hdi_prob!r}")
+    post = _posterior(idata)
+    if "beta" not in post.data_vars or "feature" not in post["beta"].dims:
+        raise ValueError("the posterior has no 'beta' variable over a 'feature' dimension")
+    names = [v for v in ("beta", "intercept", *_HYPER_SCALARS) if v in post.data_vars]
+    names = [v for v in names if v == "beta" or post[v].ndim == 2]
+    ds = post[names]
+    lo_name, hi_name = _hdi_columns(prob)
+    stats = {
+        "mean": ds.mean(("chain", "draw")),
+        "median": ds.median(("chain", "draw")),
+        "sd": ds.std(("chain", "draw"), ddof=1),
+    }
+    hdi = azs.hdi(ds, prob=prob)
+    stats[lo_name] = hdi.sel(ci_bound="lower")
+    stats[hi_name] = hdi.sel(ci_bound="upper")
+    diag = {
+        "r_hat": azs.rhat(ds),
+        "ess_bulk": azs.ess(ds, method="bulk"),
+        "ess_tail": azs.ess(ds, method="tail"),
+        "mcse_mean": azs.mcse(ds, method="mean"),
+    }
+    map_ds = idata["map"].to_dataset() if "map" in idata.children else None
+    features = [str(f) for f in post["beta"].coords["feature"].values]
+    if set(features) & set(names):  # a feature called e.g. "intercept": keep rows distinct
+        features = [f"beta[{f}]" for f in features]
+    rows: dict[str, dict[str, float]] = {}
+    for var in names:
+        labels = features if var == "beta" else [var]
+        for i, label in enumerate(labels):
+
+            def pick(d: xr.Dataset, var: str = var, i: int = i) -> float:
+                vals = np.asarray(d[var].values, dtype=float).ravel()
+                return float(vals[i])
+
+            row = {col: pick(d) for col, d in stats.items()}
+            row["map"] = pick(map_ds) if map_ds is not None and var in map_ds else math.nan
+            row.update({col: pick(d) for col, d in diag.items()})
+            rows[label] = row
+    columns = [
+        "mean",
+        "median",
+        "sd",
+        lo_name,
+        hi_name,
+        "map",
+        "r_hat",
+        "ess_bulk",
+        "ess_tail",
+        "mcse_mean",
+    ]
+    df = pd.DataFrame.from_dict(rows, orient="index")[columns]
+    df.index.name = "parameter"
+    return df
+
+
+def format_summary(
+    df: pd.DataFrame, diagnostics: Diagnostics | None = None, idata: xr.DataTree | None = None
+) -> str:
+    """A fixed-width text rendering of :func:`summarize` with a diagnostics footer.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Output of :func:`summarize`.
+    diagnostics : Diagnostics, optional
+        Output of :func:`diagnose`; adds the footer (R-hat max, ESS min, divergences and
+        problems).
+    idata : xarray.DataTree, optional
+        The posterior; adds a header line with the model settings.
+    """
+    lines: list[str] = []
+    if idata is not None:
+        lines.extend(_header_lines(idata))
+        lines.append("")
+    formatters: dict[str, Any] = {}
+    for col in df.columns:
+        if col == "r_hat":
+            formatters[col] = lambda v: "-" if not np.isfinite(v) else f"{v:.3f}"
+        elif col.startswith("ess"):
+            formatters[col] = lambda v: "-" if not np.isfinite(v) else f"{v:.0f}"
+        else:
+            formatters[col] = _fmt_value
+    table = df.to_string(formatters=formatters, justify="right")
+    lines.append(table)
+    if "map" in df.columns:
+        lines.append(
+            "map: the penalized (Lasso / Ridge) estimate = the posterior mode at the fixed σ "
+            "and prior scale"
+        )
+    if diagnostics is not None:
+        d = diagnostics
+        lines.append("")
+        lines.append(
+            f"diagnostics: R-hat max {d.rhat_max:.3f} (limit {d.rhat_threshold:g}) | "
+            f"ESS min bulk {d.ess_bulk_min:.0f}, tail {d.ess_tail_min:.0f} "
+            f"(limit {d.ess_threshold:g}) | divergences {d.n_divergences} | "
+            f"{d.n_chains} chains x {d.n_draws} draws"
+        )
+        if d.problems:
+            lines.append("PROBLEMS (do not trust these numbers yet):")
+            lines.extend(f"  - {p}" for p in d.problems)
+        else:
+            lines.append("all convergence checks passed")
+    return "\n".join(lines)
+
+
+# ==================================================================== persistence
+def save_posterior(
+    idata: xr.DataTree, path: str | PathLike[str], *, engine: str | None = None
+) -> Path:
+    """Write a posterior to a NetCDF-4 file (``DataTree.to_netcdf``; never pickle).
+
+    Boolean attributes, which netCDF cannot store, are written as integers and restored by
+    :func:`load_posterior`; attributes set to ``None`` are dropped.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        The posterior, e.g. from :func:`sample`.
+    path : path-like
+        Output file (overwritten).
+    engine : {"netcdf4", "h5netcdf"}, optional
+        xarray backend; default: the first installed one.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    import xarray as xr
+
+    if not isinstance(idata, xr.DataTree):
+        raise ValueError(f"idata must be an xarray.DataTree; got {type(idata).__name__}")
+    out = Path(path)
+    if not out.parent.is_dir():
+        raise ValueError(f"directory does not exist: {out.parent}")
+    tree = idata.copy()
+    for node in tree.subtree:
+        attrs = dict(node.attrs)
+        bools = [k for k, v in attrs.items() if isinstance(v, bool | np.bool_)]
+        clean = {k: (int(v) if k in bools else v) for k, v in attrs.items() if v is not None}
+        if bools:
+            clean[_BOOL_ATTRS_KEY] = ",".join(bools)
+        node.attrs = clean
+    tree.to_netcdf(out, engine=engine)
+    return out
+
+
+def load_posterior(path: str | PathLike[str], *, engine: str | None = None) -> xr.DataTree:
+    """Read a posterior written by :func:`save_posterior` (loaded into memory, file closed)."""
+    import xarray as xr
+
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"file not found: {path}")
+    try:
+        tree = xr.load_datatree(p, engine=engine)
+    except OSError as exc:
+        raise ValueError(f"cannot read {path} as NetCDF: {exc}") from None
+    for node in tree.subtree:
+        attrs = dict(node.attrs)
+        keys = attrs.pop(_BOOL_ATTRS_KEY, None)
+        # numpy scalars back to Python numbers, integer-coded booleans back to bool
+        attrs = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in attrs.items()}
+        for k in str(keys).split(",") if keys else ():
+            if k in attrs:
+                attrs[k] = bool(attrs[k])
+        node.attrs = attrs
+    return tree
+
+
+# ==================================================================== private helpers
+@dataclass(frozen=True)
+class _Options:
+    draws: int
+    tune: int
+    chains: int
+    cores: int | None
+    random_seed: Any
+    sampler: str
+    progressbar: Any
+    target_accept: float
+
+
+def _check_options(
+    prior: Any,
+    draws: Any,
+    tune: Any,
+    chains: Any,
+    cores: Any,
+    random_seed: Any,
+    sampler: Any,
+    target_accept: Any,
+    sample_kwargs: dict[str, Any],
+    progressbar: Any,
+) -> _Options:
+    if not isinstance(prior, Prior):
+        raise ValueError(
+            f"prior must be a bayesreg prior (LaplacePrior or GaussianPrior); "
+            f"got {type(prior).__name__}"
+        )
+    draws = check_positive_int(draws, "draws")
+    chains = check_positive_int(chains, "chains")
+    if isinstance(tune, bool) or not isinstance(tune, int | np.integer) or tune < 0:
+        raise ValueError(f"tune must be an integer >= 0; got {tune!r}")
+    if cores is not None:
+        cores = check_positive_int(cores, "cores")
+    if random_seed is not None and not isinstance(random_seed, np.random.Generator):
+        if isinstance(random_seed, bool) or not isinstance(random_seed, int | np.integer):
+            raise ValueError(
+                f"random_seed must be None, a non-negative integer or a numpy Generator; "
+                f"got {random_seed!r}"
+            )
+        if random_seed < 0:
+            raise ValueError(f"random_seed must be >= 0; got {random_seed!r}")
+        random_seed = int(random_seed)
+    try:
+        ta = float(target_accept)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"target_accept must be a number in (0, 1); got {target_accept!r}"
+        ) from None
+    if not 0.0 < ta < 1.0:
+        raise ValueError(f"target_accept must be in (0, 1); got {target_accept!r}")
+    bad = sorted(_RESERVED_KWARGS.intersection(sample_kwargs))
+    if bad:
+        raise ValueError(f"argument(s) set by bayesreg, not accepted here: {', '.join(bad)}")
+    _check_sampler(sampler)
+    return _Options(
+        int(draws), int(tune), int(chains), cores, random_seed, sampler, progressbar, ta
+    )
+
+
+def _check_sampler(sampler: Any) -> None:
+    if sampler not in SAMPLERS:
+        raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
+    if sampler in _SAMPLER_DEPS:
+        modules, hint = _SAMPLER_DEPS[sampler]
+        missing = [m for m in modules if importlib.util.find_spec(m) is None]
+        if missing:
+            raise ImportError(
+                f"sampler {sampler!r} needs {' and '.join(missing)}, which is not installed; "
+                f"install it with: {hint}",
+                name=missing[0],
+            )
+
+
+def _check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def _check_modes(noise: Any, scale: Any) -> None:
+    if noise not in ("fixed", "unknown"):
+        raise ValueError(f"noise must be 'fixed' or 'unknown'; got {noise!r}")
+    if scale not in ("fixed", "unknown"):
+        raise ValueError(f"scale must be 'fixed' or 'unknown'; got {scale!r}")
+
+
+def _run_nuts(model: pm.Model, opts: _Options, sample_kwargs: dict[str, Any]) -> xr.DataTree:
+    import pymc as pm
+
+    kwargs = dict(sample_kwargs)
+    kwargs.setdefault("progressbar", opts.progressbar)
+    with model:
+        return pm.sample(
+            draws=opts.draws,
+            tune=opts.tune,
+            chains=opts.chains,
+            cores=opts.cores,
+            random_seed=opts.random_seed,
+            nuts_sampler=opts.sampler,
+            target_accept=opts.target_accept,
+            **kwargs,
+        )
+
+
+def _attrs(
+    prior: Prior,
+    sigma: NoiseSigma,
+    lam: float,
+    fit_intercept: bool,
+    model: pm.Model,
+    noise: str,
+    scale: str,
+    opts: _Options,
+    n: int,
+    p: int,
+    source: str,
+) -> dict[str, Any]:
+    from bayesreg import __version__
+
+    attrs: dict[str, Any] = {
+        "bayesreg_version": __version__,
+        "model": "y ~ Normal(intercept + X beta, noise_sigma), beta ~ prior, intercept flat",
+        "prior": prior.name,
+        "scale": float(prior.scale),
+        "scale_name": prior.scale_name,
+        "penalty_formula": prior.penalty_formula,
+        "noise_sigma": float(sigma.value),
+        "noise_sigma_estimated": bool(sigma.estimated),
+        "lam": float(lam),
+        "fit_intercept": bool(fit_intercept),
+        "likelihood": str(getattr(model, "likelihood_kind", "rows")),
+        "noise_mode": noise,
+        "scale_mode": scale,
+        "formulation": "naive",
+        "sampler": opts.sampler,
+        "target_accept": opts.target_accept,
+        "n_obs": int(n),
+        "n_features": int(p),
+        "data_source": source,
+    }
+    if sigma.dof is not None:
+        attrs["noise_sigma_dof"] = int(sigma.dof)
+    if isinstance(opts.random_seed, int):
+        attrs["random_seed"] = opts.random_seed
+    return attrs
+
+
+def _finish(
+    idata: xr.DataTree,
+    *,
+    x_mean: NDArray[np.float64],
+    fit_intercept: bool,
+    names: list[str],
+    fit: AnalyticFit,
+    observed: xr.Dataset,
+    constant: xr.Dataset | None,
+    attrs: dict[str, Any],
+) -> None:
+    """Undo the centering, add the data, the MAP group and the settings (in place)."""
+    import xarray as xr
+
+    post = idata["posterior"].to_dataset()
+    if fit_intercept:
+        # The model's flat "intercept" is α, the intercept of the centered design.
+        alpha = post["intercept"]
+        xm = xr.DataArray(x_mean, dims="feature", coords={"feature": post["feature"].values})
+        intercept = alpha - xr.dot(post["beta"], xm, dim="feature")
+        post = post.rename({"intercept": "intercept_centered"})
+        post["intercept"] = intercept.assign_attrs(
+            description="intercept of the original design: intercept_centered - x_mean . beta"
+        )
+        post["intercept_centered"].attrs["description"] = (
+            "intercept of the centered design (mean level; sampled)"
+        )
+    first = [v for v in ("beta", "intercept") if v in post.data_vars]
+    last = [v for v in _AUXILIARY if v in post.data_vars]
+    order = first + [v for v in post.data_vars if v not in first and v not in last] + last
+    post = post[order]
+    idata["posterior"] = post
+
+    group_attrs = dict(observed.attrs)
+    if "observed_data" in idata.children:
+        group_attrs = {**idata["observed_data"].attrs, **group_attrs}
+    idata["observed_data"] = observed.assign_attrs(group_attrs)
+    if constant is not None:
+        old = idata["constant_data"].attrs if "constant_data" in idata.children else {}
+        idata["constant_data"] = constant.assign_attrs(dict(old))
+
+    idata["map"] = xr.Dataset(
+        {
+            "beta": ("feature", np.asarray(fit.coef, dtype=np.float64)),
+            "intercept": ((), float(fit.intercept) if fit_intercept else 0.0),
+        },
+        coords={"feature": names},
+        attrs={
+            "description": (
+                "penalized estimate (Lasso / Ridge at lam) = MAP of the model with the fixed "
+                "noise sigma and prior scale"
+            ),
+            "lam": float(attrs["lam"]),
+        },
+    )
+    idata.attrs.update(attrs)
+
+
+def _solve_from_stats(
+    stats: SufficientStats, prior: Prior, lam: float, fit_intercept: bool
+) -> AnalyticFit:
+    """The penalized fit from the statistics, through a small data set with the same ones.
+
+    For a symmetric PSD matrix M = [[XᵀX, Xᵀy], [yᵀX, yᵀy]] (centered with an intercept)
+    and R with RᵀR = M, the rows of R form a data set with the same cross-products, hence the
+    same residual sum of squares for every β and the same penalized solution. With an
+    intercept the rows ±R/√2 have mean zero and the centered products M.
+    """
+    p = stats.n_features
+    if fit_intercept:
+        m = np.array(stats.scatter)
+    else:
+        g = stats.gram(fit_intercept=False)
+        m = np.empty((p + 1, p + 1))
+        m[:p, :p] = g.xtx
+        m[:p, p] = m[p, :p] = g.xty
+        m[p, p] = g.yty
+    w, v = np.linalg.eigh(0.5 * (m + m.T))
+    r = np.sqrt(np.clip(w, 0.0, None))[:, None] * v.T
+    if fit_intercept:
+        r = np.vstack([r, -r]) / math.sqrt(2.0)
+    fit = prior.solve(r[:, :p], r[:, p], lam, fit_intercept=fit_intercept)
+    intercept = stats.y_mean - float(stats.x_mean @ fit.coef) if fit_intercept else 0.0
+    return AnalyticFit(np.asarray(fit.coef, dtype=np.float64), intercept, fit.n_iter, fit.gap)
+
+
+def _posterior(idata: Any) -> xr.Dataset:
+    import xarray as xr
+
+    if not isinstance(idata, xr.DataTree) or "posterior" not in idata.children:
+        raise ValueError("idata must be an xarray.DataTree with a 'posterior' group")
+    post = idata["posterior"].to_dataset()
+    if "chain" not in post.dims or "draw" not in post.dims:
+        raise ValueError("the posterior group must have 'chain' and 'draw' dimensions")
+    return post
+
+
+def _diagnostic_vars(post: xr.Dataset) -> list[str]:
+    names = [str(v) for v in post.data_vars if v not in _AUXILIARY]
+    if not names:
+        raise ValueError("the posterior has no parameters to diagnose")
+    return names
+
+
+def _flatten(ds: xr.Dataset) -> dict[str, float]:
+    """``{"beta[x0]": value, ..., "intercept": value}`` from a per-parameter Dataset."""
+    out: dict[str, float] = {}
+    for name, da in ds.data_vars.items():
+        if da.ndim == 0:
+            out[str(name)] = float(da)
+            continue
+        stacked = da.stack(_flat=da.dims)
+        for idx, value in zip(stacked["_flat"].values, stacked.values, strict=True):
+            key = ",".join(str(i) for i in (idx if isinstance(idx, tuple) else (idx,)))
+            out[f"{name}[{key}]"] = float(value)
+    return out
+
+
+def _few(labels: list[str], k: int = 4) -> str:
+    shown = ", ".join(labels[:k])
+    return shown + (f" and {len(labels) - k} more" if len(labels) > k else "")
+
+
+def _nanextreme(values: Any, fn: Any) -> float:
+    vals = [v for v in values if np.isfinite(v)]
+    return float(fn(vals)) if vals else math.nan
+
+
+def _warning_text(d: Diagnostics) -> str:
+    return (
+        "NUTS diagnostics flag problems: "
+        + "; ".join(d.problems)
+        + ". Run more draws / tuning steps (or raise target_accept) before trusting the "
+        "posterior summaries."
+    )
+
+
+def _hdi_columns(prob: float) -> tuple[str, str]:
+    lo = round(100.0 * (1.0 - prob) / 2.0, 10)
+    return f"hdi_{lo:g}%", f"hdi_{round(100.0 - lo, 10):g}%"
+
+
+def _fmt_value(v: float) -> str:
+    if not np.isfinite(v):
+        return "-"
+    if v == 0.0:
+        return "0"
+    if abs(v) >= 1e5 or abs(v) < 1e-3:
+        return f"{v:.3e}"
+    return f"{v:.4f}"
+
+
+def _header_lines(idata: xr.DataTree) -> list[str]:
+    a = idata.attrs
+    if "prior" not in a:
+        return []
+    sigma = a.get("noise_sigma", math.nan)
+    how = (
+        f"estimated, {a['noise_sigma_dof']} dof"
+        if a.get("noise_sigma_estimated") and "noise_sigma_dof" in a
+        else "given"
+    )
+    lines = [
+        f"prior: {a['prior']} ({a.get('scale_name', 'scale')} = {a.get('scale', math.nan):.6g}), "
+        f"noise sigma = {sigma:.6g} ({how}), lambda = {a.get('penalty_formula', '')} = "
+        f"{a.get('lam', math.nan):.6g}"
+    ]
+    post = idata["posterior"]
+    lines.append(
+        f"NUTS ({a.get('sampler', 'pymc')}): {post.sizes.get('chain', 0)} chains x "
+        f"{post.sizes.get('draw', 0)} draws; likelihood: {a.get('likelihood', '?')}; "
+        f"noise: {a.get('noise_mode', 'fixed')}, prior scale: {a.get('scale_mode', 'fixed')}; "
+        f"n = {a.get('n_obs', '?')}, p = {a.get('n_features', '?')}"
+    )
+    return lines

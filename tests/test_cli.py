@@ -1,0 +1,302 @@
+"""The ``bayesreg`` command end to end, in subprocesses (plus exit code 1 in-process)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import bayesreg.check
+import bayesreg.cli
+from bayesreg import check_equivalence, lasso_cd
+from bayesreg.datasets import diabetes_path
+
+TOP_KEYS = {
+    "prior",
+    "scale",
+    "noise_sigma",
+    "noise_sigma_estimated",
+    "lam",
+    "tolerance",
+    "agree",
+    "routes",
+}
+ROUTE_KEYS = {"coef", "intercept", "max_abs_diff", "residual", "seconds"}
+ROUTES = {"analytic", "find_map", "scipy"}
+
+
+def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bayesreg.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def write_csv(path: Path, header: list[str], rows: np.ndarray | list[list[object]]) -> Path:
+    lines = [",".join(header)]
+    lines += [",".join(str(v) for v in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    """CSV files for the CLI: a good one (target in the middle) and broken variants."""
+    d = tmp_path_factory.mktemp("cli")
+    rng = np.random.default_rng(0)
+    n = 60
+    a, b, c, e = rng.standard_normal((4, n))
+    b = b + 0.5 * a  # correlated
+    y = 2.0 + 1.5 * a - 1.0 * c + 0.3 * rng.standard_normal(n)
+    good = np.column_stack([a, b, y, c, e])
+    write_csv(d / "good.csv", ["a", "b", "y", "c", "e"], good)
+    rows = [[f"{v:.6f}" for v in r] for r in good[:10]]
+    bad = [r.copy() for r in rows]
+    bad[3][1] = "hello"
+    write_csv(d / "text.csv", ["a", "b", "y", "c", "e"], bad)
+    nan = [r.copy() for r in rows]
+    nan[4][3] = ""
+    write_csv(d / "nan.csv", ["a", "b", "y", "c", "e"], nan)
+    inf = [r.copy() for r in rows]
+    inf[2][4] = "inf"
+    write_csv(d / "inf.csv", ["a", "b", "y", "c", "e"], inf)
+    const = [[*r[:3], "7.0", r[4]] for r in rows]
+    write_csv(d / "const.csv", ["a", "b", "y", "c", "e"], const)
+    write_csv(d / "small.csv", ["a", "b", "y", "c", "e"], rows[:5])  # n = 5 = p + 1
+    (d / "empty.csv").write_text("")
+    (d / "header.csv").write_text("a,b,y,c,e\n")
+    return d
+
+
+def assert_clean_error(proc: subprocess.CompletedProcess[str], *needles: str) -> str:
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    msg = lines[0]
+    assert msg.startswith("bayesreg: error:"), msg
+    for needle in needles:
+        assert needle in msg, (needle, msg)
+    assert proc.stdout == ""
+    return msg
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_prints_table(data_dir):
+    proc = run(
+        "check", "--data", str(data_dir / "good.csv"), "--target", "y",
+        "--prior", "laplace", "--scale", "0.05",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    out = proc.stdout
+    assert "MAP = penalized fit" in out
+    assert "λ = 2σ²/b" in out
+    for name in ("a", "b", "c", "e", "(intercept)", "analytic", "find_map", "scipy"):
+        assert name in out
+    assert "estimated from least-squares residuals" in out
+    assert "verdict: AGREE" in out
+
+
+def test_check_diabetes_json(data_dir):
+    proc = run(
+        "check", "--data", str(diabetes_path()), "--target", "progression",
+        "--prior", "gaussian", "--scale", "5", "--standardize", "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)  # only JSON on stdout
+    assert TOP_KEYS <= set(d)
+    assert set(d["routes"]) == ROUTES
+    for r in d["routes"].values():
+        assert ROUTE_KEYS <= set(r)
+        assert len(r["coef"]) == 10
+    assert d["prior"] == "gaussian" and d["scale"] == 5.0
+    assert d["agree"] is True
+    assert d["noise_sigma_estimated"] is True
+    assert d["lam"] == pytest.approx(d["noise_sigma"] ** 2 / 25.0, rel=1e-14)
+    header = diabetes_path().read_text().splitlines()[0].split(",")
+    assert d["feature_names"] == [h for h in header if h != "progression"]
+
+
+def test_check_diabetes_table():
+    proc = run(
+        "check", "--data", str(diabetes_path()), "--target", "progression",
+        "--prior", "laplace", "--scale", "0.5", "--standardize",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "442 samples × 10 features" in proc.stdout
+    assert "verdict: AGREE" in proc.stdout
+
+
+def test_check_features_select_and_order(data_dir):
+    path = data_dir / "good.csv"
+    proc = run(
+        "check", "--data", str(path), "--target", "y", "--features", "c,a",
+        "--prior", "laplace", "--scale", "0.05", "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    assert d["feature_names"] == ["c", "a"]
+    for r in d["routes"].values():
+        assert len(r["coef"]) == 2
+    # coef is in the order of --features: compare with an independent in-process fit
+    Z = np.loadtxt(path, delimiter=",", skiprows=1)
+    X, y = Z[:, [3, 0]], Z[:, 2]
+    ref = lasso_cd(X, y, d["lam"], tol=1e-12)
+    np.testing.assert_allclose(d["routes"]["analytic"]["coef"], ref.coef, rtol=1e-9, atol=1e-12)
+    assert d["routes"]["analytic"]["coef"][0] < 0 < d["routes"]["analytic"]["coef"][1]
+
+
+def test_check_no_intercept_and_noise_sigma(data_dir):
+    proc = run(
+        "check", "--data", str(data_dir / "good.csv"), "--target", "y", "--no-intercept",
+        "--noise-sigma", "0.7", "--prior", "laplace", "--scale", "0.05", "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    assert d["fit_intercept"] is False
+    assert d["noise_sigma"] == 0.7
+    assert d["noise_sigma_estimated"] is False
+    assert d["lam"] == pytest.approx(2 * 0.49 / 0.05, rel=1e-14)
+    assert d["feature_names"] == ["a", "b", "c", "e"]
+    for r in d["routes"].values():
+        assert r["intercept"] == 0.0
+        assert len(r["coef"]) == 4
+    assert d["agree"] is True
+
+
+def test_console_script_help():
+    exe = Path(sys.executable).with_name("bayesreg")
+    if not exe.exists():
+        pytest.skip("console script not installed next to the interpreter")
+    proc = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    for cmd in ("demo", "check", "sample"):
+        assert cmd in proc.stdout
+
+
+# --------------------------------------------------------------------------- bad input
+
+BASE = ["--target", "y", "--prior", "laplace", "--scale", "1"]
+ERROR_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
+    "missing_file": (["--data", "{d}/nope.csv", *BASE], ("not found", "nope.csv")),
+    "unknown_target": (
+        ["--data", "{d}/good.csv", "--target", "zz", "--prior", "laplace", "--scale", "1"],
+        ("target", "'zz'"),
+    ),
+    "unknown_feature": (
+        ["--data", "{d}/good.csv", "--features", "a,zz", *BASE],
+        ("feature", "'zz'"),
+    ),
+    "non_numeric_feature": (["--data", "{d}/text.csv", *BASE], ("'b'", "not numeric")),
+    "nan_value": (["--data", "{d}/nan.csv", *BASE], ("'c'", "NaN")),
+    "inf_value": (["--data", "{d}/inf.csv", *BASE], ("'e'", "infinite")),
+    "scale_zero": (
+        ["--data", "{d}/good.csv", "--target", "y", "--prior", "laplace", "--scale", "0"],
+        ("--scale",),
+    ),
+    "scale_negative": (
+        ["--data", "{d}/good.csv", "--target", "y", "--prior", "laplace", "--scale", "-1"],
+        ("--scale",),
+    ),
+    "scale_not_a_number": (
+        ["--data", "{d}/good.csv", "--target", "y", "--prior", "laplace", "--scale", "abc"],
+        ("--scale", "abc"),
+    ),
+    "noise_sigma_negative": (
+        ["--data", "{d}/good.csv", *BASE, "--noise-sigma", "-0.5"],
+        ("--noise-sigma",),
+    ),
+    "unknown_prior": (
+        ["--data", "{d}/good.csv", "--target", "y", "--prior", "cauchy", "--scale", "1"],
+        ("--prior", "cauchy"),
+    ),
+    "constant_feature": (["--data", "{d}/const.csv", *BASE], ("constant", "c")),
+    "constant_feature_standardize": (
+        ["--data", "{d}/const.csv", *BASE, "--standardize"],
+        ("constant", "'c'"),
+    ),
+    "no_dof_without_sigma": (["--data", "{d}/small.csv", *BASE], ("--noise-sigma",)),
+    "empty_csv": (["--data", "{d}/empty.csv", *BASE], ("empty",)),
+    "header_only_csv": (["--data", "{d}/header.csv", *BASE], ("no data rows",)),
+}
+
+
+@pytest.fixture(scope="module")
+def error_runs(data_dir) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Every bad-input invocation, run two at a time (each is a ~1 s interpreter start)."""
+
+    def one(item):
+        name, (args, _) = item
+        return name, run("check", *[a.format(d=data_dir) for a in args], timeout=120)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(one, ERROR_CASES.items()))
+
+
+@pytest.mark.parametrize("case", list(ERROR_CASES))
+def test_bad_input_exits_2_with_one_line(case, error_runs):
+    msg = assert_clean_error(error_runs[case], *ERROR_CASES[case][1])
+    if case == "constant_feature":
+        assert msg.rstrip().endswith(": c")
+
+
+def test_missing_subcommand_and_required_args():
+    assert_clean_error(run())
+    assert_clean_error(run("check", "--target", "y"), "--data")
+
+
+# --------------------------------------------------------------------------- demo
+
+
+@pytest.mark.slow
+def test_demo():
+    proc = run("demo")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    out = proc.stdout
+    assert "MAP = penalized fit: Laplace prior" in out
+    assert "MAP = penalized fit: Gaussian prior" in out
+    assert "⇔ Lasso" in out and "⇔ Ridge" in out
+    assert out.count("verdict: AGREE") == 2
+    assert "Why the exact formulation" in out
+
+
+# --------------------------------------------------------------------------- exit code 1
+
+
+def test_exit_1_when_a_route_disagrees(data_dir, monkeypatch, capsys):
+    """A disagreeing route is hard to provoke from the CLI: fake one in-process."""
+    real = check_equivalence
+
+    def disagreeing(*args, **kwargs):
+        kwargs["routes"] = ("scipy",)
+        rep = real(*args, **kwargs)
+        bad = dataclasses.replace(rep.routes["scipy"], agrees=False, max_abs_diff=1.0)
+        return dataclasses.replace(rep, routes={**rep.routes, "scipy": bad})
+
+    monkeypatch.setattr(bayesreg.check, "check_equivalence", disagreeing)
+    args = ["check", "--data", str(data_dir / "good.csv"), "--target", "y"]
+    args += ["--prior", "laplace", "--scale", "0.05"]
+    assert bayesreg.cli.main(args) == 1
+    out = capsys.readouterr().out
+    assert "DISAGREE" in out and "DIFFERS" in out
+    assert bayesreg.cli.main([*args, "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["agree"] is False
+
+
+def test_main_in_process_error(capsys):
+    assert bayesreg.cli.main(["check", "--data", "/no/such.csv", *BASE]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not found" in err

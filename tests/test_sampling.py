@@ -1,0 +1,471 @@
+"""NUTS sampling, diagnostics, summaries, persistence and plots (bayesreg.sampling/plots)."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import warnings
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import arviz_stats as azs
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from bayesreg.exceptions import SamplingWarning
+from bayesreg.model import estimate_noise_sigma
+from bayesreg.plots import (
+    plot_forest,
+    plot_posterior_predictive,
+    plot_prior_posterior,
+)
+from bayesreg.priors import GaussianPrior, LaplacePrior
+from bayesreg.sampling import (
+    Diagnostics,
+    diagnose,
+    estimate_noise_sigma_from_stats,
+    format_summary,
+    load_posterior,
+    sample,
+    sample_from_stats,
+    save_posterior,
+    summarize,
+)
+from bayesreg.suffstats import SufficientStats
+
+FAST = {"draws": 200, "tune": 200, "chains": 2, "cores": 1, "progressbar": False}
+NAMES = ["a", "b", "c"]
+B = 0.1  # Laplace scale at which the Lasso sets the coefficient of "b" exactly to zero
+
+
+def make_data(seed: int = 1, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """y = 1 + 1.5·a − 2·c + N(0, 1); columns with non-zero means (exercises centering)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3)) + np.array([3.0, -1.0, 10.0])
+    y = 1.0 + X @ np.array([1.5, 0.0, -2.0]) + rng.normal(size=n)
+    return X, y
+
+
+def run(X: np.ndarray, y: np.ndarray, prior: Any, *args: Any, **kwargs: Any) -> xr.DataTree:
+    """``sample`` with the fast settings; only a genuine SamplingWarning may be emitted."""
+    opts = {**FAST, **kwargs}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        idata = sample(X, y, prior, *args, **opts)
+    others = [w for w in caught if not issubclass(w.category, SamplingWarning)]
+    assert not others, [f"{w.category.__name__}: {w.message}" for w in others]
+    return idata
+
+
+def flat(da: xr.DataArray) -> np.ndarray:
+    return np.asarray(da.values).reshape(da.sizes["chain"] * da.sizes["draw"], -1)
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[np.ndarray, np.ndarray]:
+    return make_data()
+
+
+@pytest.fixture(scope="module")
+def laplace_idata(data: tuple[np.ndarray, np.ndarray]) -> xr.DataTree:
+    X, y = data
+    return run(X, y, LaplacePrior(B), feature_names=NAMES, random_seed=11)
+
+
+# ------------------------------------------------------------------------------ structure
+def test_returns_datatree_with_groups_and_attrs(laplace_idata, data):
+    X, y = data
+    idata = laplace_idata
+    assert isinstance(idata, xr.DataTree)
+    for group in ("posterior", "sample_stats", "observed_data", "constant_data", "map"):
+        assert group in idata.children, group
+    post = idata["posterior"]
+    assert post["beta"].dims == ("chain", "draw", "feature")
+    assert list(post["feature"].values) == NAMES
+    assert post.sizes["chain"] == 2 and post.sizes["draw"] == 200
+    np.testing.assert_array_equal(idata["observed_data"]["y"].values, y)
+    np.testing.assert_array_equal(idata["constant_data"]["X"].values, X)
+    # the intercept of the original design, from the centered one
+    expected = post["intercept_centered"] - (post["beta"] * X.mean(axis=0)).sum("feature")
+    np.testing.assert_allclose(post["intercept"].values, expected.values, rtol=1e-12)
+
+    a = idata.attrs
+    sigma = estimate_noise_sigma(X, y)
+    assert a["prior"] == "laplace" and a["scale"] == B and a["scale_name"] == "b"
+    assert a["noise_sigma"] == pytest.approx(sigma.value, rel=1e-12)
+    assert a["noise_sigma_estimated"] is True and a["noise_sigma_dof"] == 56
+    assert a["lam"] == pytest.approx(2 * sigma.value**2 / B, rel=1e-12)
+    assert a["fit_intercept"] is True
+    assert a["likelihood"] == "suffstats"  # "auto" with n > p
+    assert a["noise_mode"] == "fixed" and a["scale_mode"] == "fixed"
+
+
+def test_same_seed_gives_identical_draws(data):
+    X, y = data
+    kw = {"draws": 60, "tune": 60}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)
+        first = run(X, y, LaplacePrior(B), random_seed=5, **kw)
+        second = run(X, y, LaplacePrior(B), random_seed=5, **kw)
+        other = run(X, y, LaplacePrior(B), random_seed=6, **kw)
+    for var in ("beta", "intercept"):
+        np.testing.assert_array_equal(first["posterior"][var], second["posterior"][var])
+    assert not np.array_equal(first["posterior"]["beta"], other["posterior"]["beta"])
+
+
+@pytest.mark.slow
+def test_rows_and_suffstats_models_agree(data):
+    X, y = data
+    kw = {"draws": 500, "tune": 300}
+    rows = run(X, y, LaplacePrior(B), likelihood="rows", random_seed=1, **kw)
+    stats = run(X, y, LaplacePrior(B), likelihood="suffstats", random_seed=2, **kw)
+    assert rows.attrs["likelihood"] == "rows" and stats.attrs["likelihood"] == "suffstats"
+    for var in ("beta", "intercept"):
+        a, b = rows["posterior"][var], stats["posterior"][var]
+        diff = np.abs(a.mean(("chain", "draw")) - b.mean(("chain", "draw")))
+        tol = 4 * np.sqrt(azs.mcse(a, method="mean") ** 2 + azs.mcse(b, method="mean") ** 2)
+        assert bool((diff < tol).all()), (var, diff.values, tol.values)
+
+
+@pytest.mark.slow
+def test_gaussian_prior_posterior_matches_closed_form(data):
+    """With σ fixed, β | y ~ N(A⁻¹X_cᵀy_c, σ²A⁻¹), A = X_cᵀX_c + λI, λ = σ²/σ′²."""
+    X, y = data
+    sigma, prior = 1.0, GaussianPrior(0.5)
+    idata = run(X, y, prior, sigma, draws=1000, tune=500, random_seed=3)
+    n, p = X.shape
+    lam = sigma**2 / prior.scale**2
+    x_mean = X.mean(axis=0)
+    Xc, yc = X - x_mean, y - y.mean()
+    A = Xc.T @ Xc + lam * np.eye(p)
+    mean = np.linalg.solve(A, Xc.T @ yc)
+    cov = sigma**2 * np.linalg.inv(A)
+    b0_mean = y.mean() - x_mean @ mean
+    b0_sd = math.sqrt(sigma**2 / n + x_mean @ cov @ x_mean)
+    # the MAP group is the Ridge fit, which is the posterior mean here
+    np.testing.assert_allclose(idata["map"]["beta"].values, mean, rtol=1e-10)
+    assert float(idata["map"]["intercept"]) == pytest.approx(b0_mean, rel=1e-10)
+
+    post = idata["posterior"]
+    beta, b0 = post["beta"], post["intercept"]
+    targets = [
+        (beta.sel(feature=f), mean[j], math.sqrt(cov[j, j]))
+        for j, f in enumerate(post["feature"].values)
+    ]
+    targets.append((b0, b0_mean, b0_sd))
+    for da, mu, sd in targets:
+        assert abs(float(da.mean()) - mu) < 4 * float(azs.mcse(da, method="mean")), (mu, sd)
+        assert abs(float(da.std(ddof=1)) - sd) < 4 * float(azs.mcse(da, method="sd")), (mu, sd)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("prior", "hyper"),
+    [
+        (LaplacePrior(0.5), ["beta_lambda2", "beta_tau2", "beta_b"]),
+        (GaussianPrior(1.0), ["beta_sigma"]),
+    ],
+)
+def test_full_bayes_options(data, prior, hyper):
+    X, y = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)  # tiny run, hierarchical posterior
+        idata = run(X, y, prior, noise="unknown", scale="unknown", random_seed=4)
+    post = idata["posterior"]
+    for var in ("beta", "intercept", "noise_sigma", *hyper):
+        assert var in post.data_vars, var
+    assert bool((post["noise_sigma"] > 0).all())
+    assert idata.attrs["noise_mode"] == "unknown" and idata.attrs["scale_mode"] == "unknown"
+    table = summarize(idata)
+    assert "noise_sigma" in table.index
+    scalar_hyper = [h for h in hyper if post[h].ndim == 2]
+    assert set(scalar_hyper) <= set(table.index)
+    assert table.loc["noise_sigma", "mean"] == pytest.approx(1.0, abs=0.4)
+    assert math.isnan(table.loc["noise_sigma", "map"])
+    # the diagnostics cover the hyperparameters too
+    d = diagnose(idata, ess_min=1e9)
+    assert any("noise_sigma" in problem or "more" in problem for problem in d.problems)
+
+
+# ------------------------------------------------------------------------------ diagnostics
+def test_bad_run_emits_sampling_warning(data):
+    X, y = data
+    with pytest.warns(SamplingWarning, match="ESS"):
+        idata = sample(X, y, LaplacePrior(B), draws=20, tune=5, chains=2, cores=1,
+                       random_seed=0, progressbar=False)  # fmt: skip
+    d = diagnose(idata)
+    assert isinstance(d, Diagnostics) and not d.ok and d.problems
+    assert d.n_draws == 20 and d.n_chains == 2
+    assert d.ess_bulk_min < 400
+
+
+def _synthetic(shift: float = 0.0, divergent: int = 0) -> xr.DataTree:
+    rng = np.random.default_rng(0)
+    chains, draws = 4, 1000
+    beta = rng.normal(size=(chains, draws, 2))
+    beta[0] += shift
+    diverging = np.zeros((chains, draws), dtype=bool)
+    diverging.flat[:divergent] = True
+    post = xr.Dataset(
+        {
+            "beta": (("chain", "draw", "feature"), beta),
+            "intercept": (("chain", "draw"), rng.normal(size=(chains, draws))),
+            "intercept_centered": (("chain", "draw"), np.zeros((chains, draws))),
+        },
+        coords={"feature": ["u", "v"]},
+    )
+    stats = xr.Dataset({"diverging": (("chain", "draw"), diverging)})
+    return xr.DataTree.from_dict({"posterior": post, "sample_stats": stats})
+
+
+def test_diagnose_clean_and_broken_synthetic_chains():
+    good = diagnose(_synthetic())
+    assert good.ok and good.problems == []
+    assert good.rhat_max < 1.01 and good.ess_bulk_min > 2000 and good.ess_tail_min > 2000
+    assert good.n_divergences == 0
+    assert "R-hat max" in str(good)
+
+    bad = diagnose(_synthetic(shift=3.0, divergent=7))
+    assert not bad.ok
+    assert bad.rhat_max > 1.01 and bad.n_divergences == 7
+    text = " | ".join(bad.problems)
+    assert "R-hat" in text and "beta[u]" in text and "7 divergent" in text
+    # the constant sampling device is ignored (its R-hat would be undefined)
+    assert "intercept_centered" not in text
+
+
+def test_diagnose_rejects_bad_input():
+    with pytest.raises(ValueError, match="posterior"):
+        diagnose(xr.DataTree())
+    with pytest.raises(ValueError, match="rhat_max"):
+        diagnose(_synthetic(), rhat_max=0.5)
+
+
+# ------------------------------------------------------------------------------ summaries
+def test_summarize_columns_and_map(laplace_idata, data):
+    X, y = data
+    table = summarize(laplace_idata)
+    assert isinstance(table, pd.DataFrame)
+    assert list(table.index) == [*NAMES, "intercept"]
+    for col in ("mean", "median", "sd", "hdi_3%", "hdi_97%", "map", "r_hat", "ess_bulk",
+                "ess_tail"):  # fmt: skip
+        assert col in table.columns, col
+    prior = LaplacePrior(B)
+    fit = prior.solve(X, y, prior.penalty(estimate_noise_sigma(X, y).value))
+    np.testing.assert_array_equal(table.loc[NAMES, "map"].to_numpy(), fit.coef)
+    assert table.loc["intercept", "map"] == pytest.approx(fit.intercept, rel=1e-12)
+    post = laplace_idata["posterior"]
+    np.testing.assert_allclose(
+        table.loc[NAMES, "mean"], post["beta"].mean(("chain", "draw")).values, rtol=1e-12
+    )
+    assert bool((table["hdi_3%"] < table["median"]).all())
+    assert bool((table["median"] < table["hdi_97%"]).all())
+    assert list(summarize(laplace_idata, hdi_prob=0.9).columns[3:5]) == ["hdi_5%", "hdi_95%"]
+    with pytest.raises(ValueError, match="hdi_prob"):
+        summarize(laplace_idata, hdi_prob=1.5)
+
+
+def test_format_summary(laplace_idata):
+    table = summarize(laplace_idata)
+    d = diagnose(laplace_idata)
+    text = format_summary(table, d, laplace_idata)
+    for token in (*NAMES, "intercept", "hdi_3%", "map", "R-hat max", "ESS min", "divergences",
+                  "laplace"):  # fmt: skip
+        assert token in text, token
+    # the Lasso zero prints as an exact 0
+    line_b = next(line for line in text.splitlines() if line.startswith("b "))
+    assert " 0 " in line_b
+    assert "R-hat" in format_summary(table, d) and "laplace" not in format_summary(table, d)
+
+
+def test_laplace_posterior_mean_is_not_zero_where_map_is(laplace_idata, data):
+    """The Lasso (MAP) sets "b" exactly to 0; the posterior puts no mass on exactly 0."""
+    X, y = data
+    prior = LaplacePrior(B)
+    fit = prior.solve(X, y, prior.penalty(estimate_noise_sigma(X, y).value))
+    assert fit.coef[1] == 0.0
+    assert float(laplace_idata["map"]["beta"].sel(feature="b")) == 0.0
+    draws = flat(laplace_idata["posterior"]["beta"].sel(feature="b"))
+    assert np.all(draws != 0.0)
+    assert draws.mean() != 0.0
+    table = summarize(laplace_idata)
+    assert table.loc["b", "hdi_3%"] < 0.0 < table.loc["b", "hdi_97%"]
+    assert 0.05 < np.mean(draws > 0) < 0.95
+
+
+# ------------------------------------------------------------------------------ from statistics
+def test_noise_sigma_and_map_from_stats_match_arrays(data):
+    X, y = data
+    stats = SufficientStats.from_arrays(X, y)
+    for fit_intercept in (True, False):
+        ref = estimate_noise_sigma(X, y, fit_intercept=fit_intercept)
+        got = estimate_noise_sigma_from_stats(stats, fit_intercept=fit_intercept)
+        assert got.dof == ref.dof and got.estimated
+        assert got.value == pytest.approx(ref.value, rel=1e-9)
+    with pytest.raises(ValueError, match="degrees of freedom"):
+        estimate_noise_sigma_from_stats(SufficientStats.from_arrays(X[:4], y[:4]))
+
+
+def test_sample_from_stats(data, laplace_idata):
+    X, y = data
+    stats = SufficientStats.from_arrays(X, y, feature_names=NAMES, target_name="y")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)
+        idata = sample_from_stats(stats, LaplacePrior(B), random_seed=11, **FAST)
+    assert idata.attrs["likelihood"] == "suffstats"
+    assert idata.attrs["data_source"] == "sufficient_statistics"
+    assert idata.attrs["noise_sigma"] == pytest.approx(laplace_idata.attrs["noise_sigma"])
+    for group in ("posterior", "sample_stats", "observed_data", "map"):
+        assert group in idata.children
+    assert int(idata["observed_data"]["n"]) == 60
+    np.testing.assert_allclose(idata["observed_data"]["sxx"].values, stats.sxx)
+    # the penalized estimate from the statistics alone is the one from the data
+    np.testing.assert_allclose(
+        idata["map"]["beta"].values, laplace_idata["map"]["beta"].values, atol=1e-8
+    )
+    assert float(idata["map"]["beta"].sel(feature="b")) == 0.0
+    for var in ("beta", "intercept"):
+        a, b = idata["posterior"][var], laplace_idata["posterior"][var]
+        diff = np.abs(a.mean(("chain", "draw")) - b.mean(("chain", "draw")))
+        tol = 4 * np.sqrt(azs.mcse(a, method="mean") ** 2 + azs.mcse(b, method="mean") ** 2)
+        assert bool((diff < tol).all())
+    with pytest.raises(ValueError, match="SufficientStats"):
+        sample_from_stats((X, y), LaplacePrior(B))  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------ persistence
+def test_netcdf_round_trip(laplace_idata, tmp_path):
+    path = save_posterior(laplace_idata, tmp_path / "posterior.nc")
+    assert path.is_file() and path.stat().st_size > 0
+    loaded = load_posterior(path)
+    for var in ("beta", "intercept", "intercept_centered"):
+        np.testing.assert_array_equal(
+            loaded["posterior"][var].values, laplace_idata["posterior"][var].values
+        )
+    assert list(loaded["posterior"]["feature"].values) == NAMES
+    assert loaded.attrs == laplace_idata.attrs
+    assert loaded.attrs["noise_sigma_estimated"] is True
+    np.testing.assert_array_equal(loaded["map"]["beta"].values, laplace_idata["map"]["beta"].values)
+    np.testing.assert_array_equal(
+        loaded["observed_data"]["y"].values, laplace_idata["observed_data"]["y"].values
+    )
+    pd.testing.assert_frame_equal(summarize(loaded), summarize(laplace_idata))
+    assert (tmp_path / "posterior.nc").read_bytes()[:4] == b"\x89HDF"  # NetCDF-4, not pickle
+
+
+def test_persistence_errors(laplace_idata, tmp_path):
+    with pytest.raises(ValueError, match="file not found"):
+        load_posterior(tmp_path / "missing.nc")
+    with pytest.raises(ValueError, match="directory does not exist"):
+        save_posterior(laplace_idata, tmp_path / "no" / "such" / "dir.nc")
+    with pytest.raises(ValueError, match="DataTree"):
+        save_posterior({"posterior": 1}, tmp_path / "x.nc")  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------ plots
+def test_plots_return_figures_and_save(laplace_idata, data, tmp_path):
+    from matplotlib.figure import Figure
+
+    X, y = data
+    figs = {
+        "forest": plot_forest(laplace_idata),
+        "prior_posterior": plot_prior_posterior(laplace_idata, LaplacePrior(B)),
+        "prior_posterior_one": plot_prior_posterior(laplace_idata, LaplacePrior(B), ["b", 0]),
+        "predictive": plot_posterior_predictive(laplace_idata, X[:, 0], X, y),
+        "predictive_noise": plot_posterior_predictive(
+            laplace_idata, X[:, 0], X, y, bands=(0.8,), predictive=True
+        ),
+    }
+    try:
+        for name, fig in figs.items():
+            assert isinstance(fig, Figure), name
+            out = tmp_path / f"{name}.png"
+            fig.savefig(out)
+            assert out.stat().st_size > 1000, name
+        assert len(figs["prior_posterior"].axes) == 3
+        assert len(figs["prior_posterior_one"].axes) == 2
+        ax = figs["forest"].axes[0]
+        assert ax.get_title() and ax.get_xlabel() and ax.get_legend() is not None
+        assert sorted(t.get_text() for t in ax.get_yticklabels()) == NAMES
+    finally:
+        for fig in figs.values():
+            plt.close(fig)
+
+
+def test_plots_on_given_axes_and_errors(laplace_idata, data):
+    X, y = data
+    fig, axes = plt.subplots(1, 2)
+    try:
+        assert plot_forest(laplace_idata, ax=axes[0]) is fig
+        assert plot_prior_posterior(laplace_idata, LaplacePrior(B), "c", ax=axes[1]) is fig
+        with pytest.raises(ValueError, match="unknown feature"):
+            plot_prior_posterior(laplace_idata, LaplacePrior(B), ["zzz"])
+        with pytest.raises(ValueError, match="need 3 axes"):
+            plot_prior_posterior(laplace_idata, LaplacePrior(B), ax=axes)
+        with pytest.raises(ValueError, match="columns"):
+            plot_posterior_predictive(laplace_idata, X[:, 0], X[:, :2], y)
+        with pytest.raises(ValueError, match="same number of rows"):
+            plot_posterior_predictive(laplace_idata, X[:-1, 0], X, y)
+        with pytest.raises(ValueError, match="hdi_prob"):
+            plot_forest(laplace_idata, hdi_prob=0.0)
+    finally:
+        plt.close("all")
+
+
+# ------------------------------------------------------------------------------ bad input
+@pytest.mark.parametrize(
+    ("change", "exc", "match"),
+    [
+        ({"X": "nan"}, ValueError, "NaN"),
+        ({"noise_sigma": 0.0}, ValueError, "noise_sigma must be positive"),
+        ({"noise_sigma": -1.0}, ValueError, "noise_sigma must be positive"),
+        ({"draws": 0}, ValueError, "draws must be a positive integer"),
+        ({"chains": 0}, ValueError, "chains must be a positive integer"),
+        ({"tune": -1}, ValueError, "tune must be an integer >= 0"),
+        ({"draws": 10.5}, ValueError, "draws"),
+        ({"sampler": "stan"}, ValueError, "unknown sampler 'stan'"),
+        ({"likelihood": "columns"}, ValueError, "likelihood"),
+        ({"noise": "maybe"}, ValueError, "noise must be"),
+        ({"scale": "maybe"}, ValueError, "scale must be"),
+        ({"random_seed": -1}, ValueError, "random_seed"),
+        ({"target_accept": 1.5}, ValueError, "target_accept"),
+        ({"feature_names": ["a", "b"]}, ValueError, "feature_names"),
+        ({"prior": "laplace"}, ValueError, "prior must be"),
+        ({"model": None}, ValueError, "set by bayesreg"),
+    ],
+)
+def test_bad_input(data, change, exc, match):
+    X, y = data
+    kwargs: dict[str, Any] = {"prior": LaplacePrior(B), **FAST}
+    if change.pop("X", None) == "nan":
+        X = X.copy()
+        X[3, 1] = np.nan
+    kwargs.update(change)
+    with pytest.raises(exc, match=match):
+        sample(X, y, **kwargs)
+
+
+@pytest.mark.parametrize("sampler", ["nutpie", "numpyro", "blackjax"])
+def test_missing_external_sampler_names_what_to_install(data, sampler):
+    if importlib.util.find_spec(sampler) is not None:
+        pytest.skip(f"{sampler} is installed")
+    X, y = data
+    hint = "bayesreg[nutpie]" if sampler == "nutpie" else f"pip install {sampler}"
+    with pytest.raises(ImportError, match=r"not installed.*" + hint.replace("[", r"\[")):
+        sample(X, y, LaplacePrior(B), sampler=sampler, **FAST)
+
+
+def test_summarize_keeps_rows_distinct_when_a_feature_is_called_intercept(data):
+    X, y = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)
+        idata = run(X, y, LaplacePrior(B), feature_names=["intercept", "b", "c"], draws=50,
+                    tune=50, random_seed=0)  # fmt: skip
+    table = summarize(idata)
+    assert list(table.index) == ["beta[intercept]", "beta[b]", "beta[c]", "intercept"]

@@ -175,6 +175,8 @@ def plot_posterior_predictive(
     predictive: bool = False,
     max_draws: int = 2000,
     random_seed: int = 0,
+    x_grid: ArrayLike | None = None,
+    X_grid: ArrayLike | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Posterior of the regression curve over the data, for a one-input (e.g. polynomial) model.
@@ -201,6 +203,9 @@ def plot_posterior_predictive(
         Use at most this many posterior draws (evenly thinned).
     random_seed : int, default 0
         Seed of the noise added for the predictive band.
+    x_grid, X_grid : array-like, optional
+        Where to draw the curve and bands (a fine grid of the input and its design, built
+        the same way as ``X``); by default the observed ``x`` and ``X``.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; by default a new figure.
 
@@ -227,9 +232,18 @@ def plot_posterior_predictive(
     intercept = _intercept_draws(idata)
     step = max(1, int(np.ceil(beta.shape[0] / max(int(max_draws), 1))))
     beta, intercept = beta[::step], intercept[::step]
-    order = np.argsort(xa, kind="stable")
-    xs = xa[order]
-    mu = intercept[:, None] + beta @ Xa[order].T  # (draws, n)
+    if (x_grid is None) != (X_grid is None):
+        raise ValueError("give both x_grid and X_grid, or neither")
+    xc, Xcurve = xa, Xa
+    if x_grid is not None:
+        xc, Xcurve = check_vector(x_grid, "x_grid"), check_matrix(X_grid, "X_grid")
+        if Xcurve.shape != (xc.shape[0], beta.shape[1]):
+            raise ValueError(
+                f"X_grid must have shape ({xc.shape[0]}, {beta.shape[1]}); got {Xcurve.shape}"
+            )
+    order = np.argsort(xc, kind="stable")
+    xs = xc[order]
+    mu = intercept[:, None] + beta @ Xcurve[order].T  # (draws, points)
 
     fig, ax = _figure_axes(ax, (7.5, 4.5))
     if predictive:

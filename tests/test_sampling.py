@@ -373,6 +373,7 @@ def test_plots_return_figures_and_save(laplace_idata, data, tmp_path):
     from matplotlib.figure import Figure
 
     X, y = data
+    grid = np.linspace(X.min(axis=0), X.max(axis=0), 25)
     figs = {
         "forest": plot_forest(laplace_idata),
         "prior_posterior": plot_prior_posterior(laplace_idata, LaplacePrior(B)),
@@ -380,6 +381,9 @@ def test_plots_return_figures_and_save(laplace_idata, data, tmp_path):
         "predictive": plot_posterior_predictive(laplace_idata, X[:, 0], X, y),
         "predictive_noise": plot_posterior_predictive(
             laplace_idata, X[:, 0], X, y, bands=(0.8,), predictive=True
+        ),
+        "predictive_grid": plot_posterior_predictive(
+            laplace_idata, X[:, 0], X, y, x_grid=grid[:, 0], X_grid=grid
         ),
     }
     try:
@@ -393,6 +397,16 @@ def test_plots_return_figures_and_save(laplace_idata, data, tmp_path):
         ax = figs["forest"].axes[0]
         assert ax.get_title() and ax.get_xlabel() and ax.get_legend() is not None
         assert sorted(t.get_text() for t in ax.get_yticklabels()) == NAMES
+        # the curve on the grid is the posterior mean of β₀ + X_grid β, independently computed
+        post = laplace_idata["posterior"]
+        beta = np.asarray(post["beta"]).reshape(-1, grid.shape[1])
+        icpt = np.asarray(post["intercept"]).reshape(-1)
+        line = figs["predictive_grid"].axes[0].get_lines()[0]
+        order = np.argsort(grid[:, 0], kind="stable")
+        np.testing.assert_allclose(line.get_xdata(), grid[order, 0])
+        np.testing.assert_allclose(
+            line.get_ydata(), (icpt[:, None] + beta @ grid[order].T).mean(axis=0), rtol=1e-10
+        )
     finally:
         for fig in figs.values():
             plt.close(fig)

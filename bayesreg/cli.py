@@ -7,7 +7,6 @@ disagrees, 2 unusable input (one line on stderr, no traceback).
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import warnings
 from collections.abc import Sequence
@@ -131,7 +130,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bayesreg`` console script."""
     args = build_parser().parse_args(argv)
-    logging.getLogger("pymc").setLevel(logging.ERROR)
     try:
         if args.command == "demo":
             return _run_demo(args)

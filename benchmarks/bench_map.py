@@ -16,9 +16,10 @@ with the analytic penalized solution (``lasso_cd`` at a 1e-12 relative duality g
   the optimization) and *warm* (median of the repeat calls; each still builds the model and
   compiles it, but PyTensor then reuses its in-memory and on-disk caches).
 
-PyTensor keeps compiled C modules in an on-disk cache shared between processes, so "cold"
-here means cold for this process only; ``--cold-cache`` points PyTensor at an empty temporary
-compile directory to measure the first run on a fresh machine. The import of PyMC (≈ seconds)
+PyTensor keeps compiled code (C modules, and the Numba cache under ``base_compiledir/numba``)
+in an on-disk cache shared between processes, so "cold" here means cold for this process only;
+``--cold-cache`` points PyTensor's ``base_compiledir`` at an empty temporary directory to
+measure the first run on a fresh machine. The import of PyMC (≈ seconds)
 is timed separately and is not included in any route's time.
 
 BLAS threads: both routes call NumPy's BLAS (PyTensor through its NumPy fallback). On a small
@@ -47,7 +48,9 @@ def _set_compiledir(cold: bool) -> str | None:
         return None
     d = tempfile.mkdtemp(prefix="bench_map_pytensor_")
     flags = os.environ.get("PYTENSOR_FLAGS", "")
-    os.environ["PYTENSOR_FLAGS"] = f"{flags},compiledir={d}" if flags else f"compiledir={d}"
+    # base_compiledir holds both the C modules and the Numba cache (base_compiledir/numba)
+    flag = f"base_compiledir={d}"
+    os.environ["PYTENSOR_FLAGS"] = f"{flags},{flag}" if flags else flag
     return d
 
 
@@ -80,7 +83,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument(
         "--cold-cache",
         action="store_true",
-        help="use an empty PyTensor compile directory (first-run cost on a fresh machine)",
+        help="use an empty PyTensor base_compiledir (first-run cost on a fresh machine)",
     )
     ap.add_argument("--seed", type=int, default=0, help="seed of the designs")
     ap.add_argument(
@@ -171,7 +174,7 @@ def main() -> int:
     print(
         f"bayesreg {bayesreg.__version__}; pymc {pm.__version__}; pytensor {pytensor.__version__}"
         f" (blas__ldflags={pytensor.config.blas__ldflags!r}, "
-        f"compiledir {'fresh: ' + compiledir if compiledir else 'user cache'})"
+        f"base_compiledir {'fresh: ' + compiledir if compiledir else 'user cache'})"
     )
     print(f"BLAS: {_blas_description()}")
     print(f"import pymc: {t_import:.2f} s (not counted below); medians of {args.repeats} runs")
@@ -219,6 +222,19 @@ def main() -> int:
                     ok = ok and bool(np.all(np.abs(coef[~zero]) > 1e-9 * size))
                 return err, ok
 
+            notes: list[str] = []
+
+            def note(route: str, est) -> None:
+                """What the route itself reported, when it is not a plain success."""
+                restarted = "restart" in est.message
+                if not est.converged or restarted:
+                    text = (
+                        f"{route}: converged={est.converged}, {est.n_iter} it, "
+                        f"{est.message.strip()}"
+                    )
+                    if text not in notes:
+                        notes.append(text)
+
             # scipy: one untimed call (page-in), then the repeats
             map_scipy(X, y, prior, sigma)
             t_scipy, errs_scipy, ok_scipy = [], [], True
@@ -228,6 +244,7 @@ def main() -> int:
                 e, ok = accuracy(est.coef)
                 errs_scipy.append(e)
                 ok_scipy &= ok
+                note("scipy", est)
             # find_MAP: the first call in this process for this problem is the cold one
             t_fm, errs_fm, ok_fm = [], [], True
             for _ in range(args.repeats + 1):
@@ -236,6 +253,7 @@ def main() -> int:
                 e, ok = accuracy(est.coef)
                 errs_fm.append(e)
                 ok_fm &= ok
+                note("find_MAP", est)
             cold, warm = t_fm[0], statistics.median(t_fm[1:])
             med_scipy = statistics.median(t_scipy)
             ratios_warm.append(warm / med_scipy)
@@ -252,6 +270,8 @@ def main() -> int:
                     f"find_MAP {'ok' if ok_fm else 'MISS'})"
                 )
             )
+            for text in notes:
+                print(f"{'':<14}  ↳ {text}")
             sys.stdout.flush()
     print()
     target = min(ratios_warm) >= 10.0

@@ -61,19 +61,45 @@ def estimate_noise_sigma(X: ArrayLike, y: ArrayLike, *, fit_intercept: bool = Tr
     """
     Xa, ya = check_Xy(X, y)
     n, p = Xa.shape
+    dof = _residual_dof(n, p, fit_intercept)
+    if fit_intercept:
+        Xa = Xa - Xa.mean(axis=0)
+        ya = ya - ya.mean()
+    coef, *_ = np.linalg.lstsq(Xa, ya, rcond=None)
+    r = ya - Xa @ coef
+    return _noise_from_rss(float(r @ r), dof, float(ya @ ya))
+
+
+def estimate_noise_sigma_from_stats(
+    stats: SufficientStats, *, fit_intercept: bool = True
+) -> NoiseSigma:
+    """The same estimate as :func:`estimate_noise_sigma`, from sufficient statistics.
+
+    ``RSS_OLS = Syy − Sxyᵀ Sxx⁺ Sxy`` (raw cross-products without intercept).
+    """
+    dof = _residual_dof(stats.n, stats.n_features, fit_intercept)
+    if fit_intercept:
+        xtx, xty, yty = np.array(stats.sxx), np.array(stats.sxy), stats.syy
+    else:
+        g = stats.gram(fit_intercept=False)
+        xtx, xty, yty = g.xtx, g.xty, g.yty
+    coef, *_ = np.linalg.lstsq(xtx, xty, rcond=None)
+    return _noise_from_rss(yty - float(coef @ xty), dof, yty)
+
+
+def _residual_dof(n: int, p: int, fit_intercept: bool) -> int:
     dof = n - p - (1 if fit_intercept else 0)
     if dof <= 0:
         raise ValueError(
             f"cannot estimate the noise sigma with n={n} samples and p={p} features "
             f"(no residual degrees of freedom); pass noise_sigma (CLI: --noise-sigma)"
         )
-    if fit_intercept:
-        Xa = Xa - Xa.mean(axis=0)
-        ya = ya - ya.mean()
-    coef, *_ = np.linalg.lstsq(Xa, ya, rcond=None)
-    r = ya - Xa @ coef
-    rss = float(r @ r)
-    if rss <= 0.0:
+    return dof
+
+
+def _noise_from_rss(rss: float, dof: int, total: float) -> NoiseSigma:
+    """σ̂ = √(RSS/dof); an RSS at rounding level of the total sum of squares is an exact fit."""
+    if not rss > 1e-13 * max(total, np.finfo(np.float64).tiny):
         raise ValueError(
             "least squares fits the data exactly (zero residuals): the noise sigma cannot be "
             "estimated; pass noise_sigma explicitly"
@@ -176,8 +202,14 @@ def build_model_from_stats(
     *,
     fit_intercept: bool = True,
     formulation: Formulation = "exact",
+    noise: NoiseMode = "fixed",
+    scale: ScaleMode = "fixed",
 ) -> pm.Model:
-    """The same model from sufficient statistics alone (data never held in memory)."""
+    """The same model from sufficient statistics alone (data never held in memory).
+
+    Parameters are those of :func:`build_model`; the likelihood is the sufficient-statistics
+    potential and the feature names come from ``stats``.
+    """
     sigma = check_scale(noise_sigma, "noise_sigma")
     return _build(
         stats,
@@ -189,6 +221,8 @@ def build_model_from_stats(
         stats.feature_names,
         None,
         None,
+        noise,
+        scale,
     )
 
 

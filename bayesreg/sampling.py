@@ -42,6 +42,7 @@ from bayesreg.model import (
     ScaleMode,
     build_model,
     build_model_from_stats,
+    estimate_noise_sigma_from_stats,
     feature_coords,
     resolve_noise_sigma,
 )
@@ -317,26 +318,15 @@ def sample_from_stats(
         model_stats = SufficientStats(
             n, stats.mean, stats.scatter, tuple(names), stats.target_name, stats.mean_lo
         )
-    if noise == "fixed" and scale == "fixed":
-        model = build_model_from_stats(
-            model_stats, prior, sigma.value, fit_intercept=fit_intercept, formulation="naive"
-        )
-    else:  # build_model_from_stats has no full-Bayes options; same builder underneath
-        from bayesreg.model import _build
-
-        model = _build(
-            model_stats,
-            prior,
-            sigma.value,
-            fit_intercept,
-            "naive",
-            "suffstats",
-            names,
-            None,
-            None,
-            noise,
-            scale,
-        )
+    model = build_model_from_stats(
+        model_stats,
+        prior,
+        sigma.value,
+        fit_intercept=fit_intercept,
+        formulation="naive",
+        noise=noise,
+        scale=scale,
+    )
     idata = _run_nuts(model, opts, sample_kwargs)
 
     import xarray as xr
@@ -379,41 +369,6 @@ def sample_from_stats(
     if diagnostics.problems:
         warnings.warn(_warning_text(diagnostics), SamplingWarning, stacklevel=2)
     return idata
-
-
-def estimate_noise_sigma_from_stats(
-    stats: SufficientStats, *, fit_intercept: bool = True
-) -> NoiseSigma:
-    """σ̂ = √(RSS_OLS / dof) from sufficient statistics, dof = n − p − 1 (n − p without intercept).
-
-    The same estimate as :func:`bayesreg.model.estimate_noise_sigma` on the full data:
-    ``RSS_OLS = Syy − Sxyᵀ Sxx⁺ Sxy`` (raw cross-products without intercept).
-
-    Raises
-    ------
-    ValueError
-        When there are no residual degrees of freedom, or least squares fits exactly.
-    """
-    n, p = stats.n, stats.n_features
-    dof = n - p - (1 if fit_intercept else 0)
-    if dof <= 0:
-        raise ValueError(
-            f"cannot estimate the noise sigma with n={n} samples and p={p} features "
-            f"(no residual degrees of freedom); pass noise_sigma explicitly"
-        )
-    if fit_intercept:
-        xtx, xty, yty = np.array(stats.sxx), np.array(stats.sxy), stats.syy
-    else:
-        g = stats.gram(fit_intercept=False)
-        xtx, xty, yty = g.xtx, g.xty, g.yty
-    coef, *_ = np.linalg.lstsq(xtx, xty, rcond=None)
-    rss = yty - float(coef @ xty)
-    if not rss > 1e-13 * max(yty, np.finfo(float).tiny):
-        raise ValueError(
-            "least squares fits the data exactly (zero residuals): the noise sigma cannot be "
-            "estimated; pass noise_sigma explicitly"
-        )
-    return NoiseSigma(math.sqrt(rss / dof), True, dof)
 
 
 # ==================================================================== diagnostics

@@ -174,7 +174,7 @@ def cd_gram(G, q, beta, lam_half, xty, yty, max_epochs, tol_rel, kkt_tol):
     instead of O(n), and the exact duality gap is available after every sweep at O(p) cost,
     with ``‖r‖² = yᵀy − βᵀXᵀy − βᵀq``. Stops when the relative gap is ≤ ``tol_rel`` and the
     KKT conditions hold to ``kkt_tol`` (see :func:`kkt_excess`). Returns
-    ``(sweeps, relative_gap)``.
+    ``(sweeps, relative_gap, converged)``.
     """
     p = G.shape[0]
     diag = np.empty(p)
@@ -205,8 +205,8 @@ def cd_gram(G, q, beta, lam_half, xty, yty, max_epochs, tol_rel, kkt_tol):
         if gap_rel <= tol_rel:
             rr = max(yty - np.dot(beta, xty) - np.dot(beta, q), 0.0)
             if kkt_excess(q, beta, diag, lam_half, rr, kkt_tol) <= 0.0:
-                break
-    return epoch, gap_rel
+                return epoch, gap_rel, True
+    return epoch, gap_rel, False
 
 
 @njit(cache=True, fastmath=True, nogil=True)

@@ -80,7 +80,7 @@ class LassoResult:
     gap : float
         Duality gap at the returned point divided by the primal objective.
     converged : bool
-        Whether ``gap <= tol``.
+        Whether ``gap <= tol`` and the KKT conditions hold to 1e-9·λ (or rounding level).
     """
 
     coef: NDArray[np.float64]
@@ -167,8 +167,7 @@ def lasso_cd(
     if coef_init is not None:
         init = check_shaped(coef_init, beta.shape, "coef_init")
         beta[:] = np.where(prob.norms2 > 0, init, 0.0)
-    n_iter, gap = _solve(prob, to_half_rss(lam), beta, tol, max_iter)
-    converged = gap <= tol
+    n_iter, gap, converged = _solve(prob, to_half_rss(lam), beta, tol, max_iter)
     if not converged:
         _warn_not_converged(lam, gap, tol, max_iter)
     intercept = prob.intercept(beta) if fit_intercept else 0.0
@@ -230,12 +229,13 @@ def lasso_path(
     coefs = np.zeros((grid.size, p))
     n_iter = np.zeros(grid.size, dtype=np.int64)
     gaps = np.zeros(grid.size)
+    converged = np.zeros(grid.size, dtype=bool)
     beta = np.zeros(p)
     if stats is not None:
         q = stats.xty.copy()
         for k, lam in enumerate(grid):
             # (no extrapolated warm start here: re-forming q = Xᵀy − Gβ costs what it saves)
-            n_iter[k], gaps[k] = cd_gram(
+            n_iter[k], gaps[k], converged[k] = cd_gram(
                 stats.gram,
                 q,
                 beta,
@@ -259,14 +259,13 @@ def lasso_path(
             # Sequential strong rule: j is likely inactive if |x_jᵀr(λ_prev)| < 2λ − λ_prev.
             strong = prev_corr >= 2.0 * lam_half - prev_lam_half
             ws_size = int(np.count_nonzero(strong | (beta != 0)))
-            n_iter[k], gaps[k] = _solve(prob, lam_half, beta, tol, max_iter, ws_size)
+            n_iter[k], gaps[k], converged[k] = _solve(prob, lam_half, beta, tol, max_iter, ws_size)
             coefs[k] = beta
             prev_corr = np.abs(prob.corr(prob.residual(beta)))
             prev_lam_half = lam_half
         intercepts = prob.y_mean - coefs @ prob.x_mean
-    converged = gaps <= tol
     if not converged.all():
-        worst = int(np.argmax(gaps))
+        worst = int(np.argmax(np.where(converged, -np.inf, gaps)))
         _warn_not_converged(float(grid[worst]), float(gaps[worst]), tol, max_iter)
     if not fit_intercept:
         intercepts = np.zeros(grid.size)
@@ -310,14 +309,17 @@ _MAX_MEAN_TO_SD = 10.0
 
 @dataclass
 class _Problem:
-    """The centered problem without a centered copy of X (kept private).
+    """The centered problem, usually without a centered copy of X (kept private).
 
-    ``X`` is the caller's array (C- or Fortran-ordered), ``x_mean`` its column means (zeros
-    without an intercept), ``yc`` the centered response, ``norms2`` the squared norms of the
-    centered columns (exactly 0 for constant columns).
+    ``X`` is the matrix the kernels sweep and ``shift`` the column means they subtract on the
+    fly: the caller's array and its means, or — when a column's mean is large against its
+    spread, where on-the-fly centering would lose digits — a centered Fortran copy with zero
+    shift. ``x_mean`` are the true column means (for the intercept), ``yc`` the centered
+    response, ``norms2`` the squared norms of the centered columns (0 for constant columns).
     """
 
     X: NDArray[np.float64]
+    shift: NDArray[np.float64]
     x_mean: NDArray[np.float64]
     yc: NDArray[np.float64]
     y_mean: float
@@ -329,22 +331,32 @@ class _Problem:
         if not (X.flags.c_contiguous or X.flags.f_contiguous):
             X = np.ascontiguousarray(X)
         if not fit_intercept:
-            return cls(X, np.zeros(p), y.copy(), 0.0, np.einsum("ij,ij->j", X, X))
+            zero = np.zeros(p)
+            return cls(X, zero, zero, y.copy(), 0.0, np.einsum("ij,ij->j", X, X))
         x_mean = X.mean(axis=0)
         raw = np.einsum("ij,ij->j", X, X)
         norms2 = raw - n * x_mean**2
-        exact = (x_mean**2 > _MAX_MEAN_TO_SD**2 * np.maximum(norms2, 0.0) / n) | (
-            norms2 <= 1e-12 * raw
-        )
-        for j in np.flatnonzero(exact):
-            col = X[:, j] - x_mean[j]
-            norms2[j] = 0.0 if np.ptp(X[:, j]) == 0 else float(col @ col)
+        const = norms2 <= 1e-12 * raw
+        if const.any():
+            const[const] = np.ptp(X[:, const], axis=0) == 0
+        large_mean = ~const & (x_mean**2 > _MAX_MEAN_TO_SD**2 * np.maximum(norms2, 0.0) / n)
+        design = None
+        if large_mean.any():
+            design = center(X, y, True)  # exact centered copy, constant columns exactly 0
+            norms2 = np.einsum("ij,ij->j", design.Xc, design.Xc)
+        else:
+            for j in np.flatnonzero(norms2 <= 1e-12 * raw):  # near-constant: recompute exactly
+                col = X[:, j] - x_mean[j]
+                norms2[j] = float(col @ col)
+            norms2[const] = 0.0
         y_mean = float(y.mean())
-        return cls(X, x_mean, y - y_mean, y_mean, norms2)
+        if design is not None:
+            return cls(design.Xc, np.zeros(p), x_mean, design.yc, y_mean, norms2)
+        return cls(X, x_mean, x_mean, y - y_mean, y_mean, norms2)
 
     def corr(self, r: NDArray[np.float64]) -> NDArray[np.float64]:
         """X_cᵀr (zero for constant columns)."""
-        out = self.X.T @ r - self.x_mean * r.sum()
+        out = self.X.T @ r - self.shift * r.sum()
         out[self.norms2 == 0.0] = 0.0
         return out
 
@@ -352,7 +364,7 @@ class _Problem:
         """r = y_c − X_cβ."""
         if not np.any(beta):
             return self.yc.copy()
-        return self.yc - (self.X @ beta - float(self.x_mean @ beta))
+        return self.yc - (self.X @ beta - float(self.shift @ beta))
 
     def intercept(self, beta: NDArray[np.float64]) -> float:
         """β₀ = ȳ − x̄ᵀβ."""
@@ -371,10 +383,11 @@ def _solve(
     tol: float,
     max_iter: int,
     ws_size: int = 0,
-) -> tuple[int, float]:
+) -> tuple[int, float, bool]:
     """Working-set coordinate descent on ``½‖y_c − X_cβ‖² + λ½‖β‖₁``; updates ``beta``.
 
-    Returns ``(sweeps, relative duality gap)``.
+    Returns ``(sweeps, relative duality gap, converged)``, converged meaning gap ≤ ``tol`` and
+    the KKT conditions hold to ``_KKT_TOL``.
     """
     p = prob.X.shape[1]
     norms2 = prob.norms2
@@ -387,14 +400,16 @@ def _solve(
     while True:
         corr = prob.corr(r)
         gap_rel, gap, scale = _full_gap(r, beta, corr, lam_half, alive)
-        if epochs >= max_iter or n_alive == 0:
-            return epochs, gap_rel
         # Converged: objective certified by the gap, and coefficients by the KKT conditions
         # (near a kink of the path a small gap alone can hide a missing tiny coefficient).
         # Screened-out columns are provably zero at the optimum: they are not checked.
         alive_norms2 = np.where(alive, prob.norms2, 0.0)
         if gap_rel <= tol and kkt_excess(corr, beta, alive_norms2, lam_half, r @ r, _KKT_TOL) <= 0:
-            return epochs, gap_rel
+            return epochs, gap_rel, True
+        if n_alive == 0:
+            return epochs, gap_rel, gap_rel <= tol
+        if epochs >= max_iter:
+            return epochs, gap_rel, False
         # Gap-safe screening: |x_jᵀθ| + ρ‖x_j‖ < 1 with θ = scale·r/λ½, ρ = √(2·gap)/λ½.
         radius = math.sqrt(2.0 * gap) / lam_half
         theta_corr = np.abs(corr) * (scale / lam_half)
@@ -461,7 +476,7 @@ def _solve_working_set(
     objective, so convergence guarantees of plain coordinate descent are preserved while
     ill-conditioned (correlated) problems converge in far fewer sweeps.
     """
-    X, xbar, norms2, full_beta = prob.X, prob.x_mean, prob.norms2, beta
+    X, xbar, norms2, full_beta = prob.X, prob.shift, prob.norms2, beta
     if not X.flags.f_contiguous:
         # Small working set on a C-ordered X: sweep a compact Fortran copy of its columns.
         X, xbar, norms2 = np.asfortranarray(X[:, ws]), xbar[ws], norms2[ws]
@@ -549,9 +564,12 @@ def _centered_gram(
         if np.any(x_mean**2 > _MAX_MEAN_TO_SD**2 * np.maximum(var, 0.0)):
             Xc = center(X, y, True).Xc
             gram = Xc.T @ Xc
+            xty = Xc.T @ yc
         else:
             gram -= n * np.outer(x_mean, x_mean)
-    xty = X.T @ yc  # Σ(x − x̄)(y − ȳ) = Σ x (y − ȳ)
+            xty = X.T @ yc  # Σ(x − x̄)(y − ȳ) = Σ x (y − ȳ)
+    else:
+        xty = X.T @ yc
     # Constant columns (zero variance) must be exactly zero, not rounding noise.
     suspect = np.flatnonzero(np.diag(gram) <= 1e-12 * raw_diag)
     if fit_intercept and suspect.size:
@@ -563,9 +581,15 @@ def _centered_gram(
 
 
 def _warn_not_converged(lam: float, gap: float, tol: float, max_iter: int) -> None:
+    why = (
+        f"relative duality gap {gap:.3e} > tol={tol:.1e}"
+        if gap > tol
+        else f"relative duality gap {gap:.3e} ≤ tol but KKT conditions violated beyond "
+        f"{_KKT_TOL:.0e}·λ"
+    )
     warnings.warn(
-        f"Lasso coordinate descent did not converge at lam={lam:.6g}: relative duality gap "
-        f"{gap:.3e} > tol={tol:.1e} after max_iter={max_iter} sweeps",
+        f"Lasso coordinate descent did not converge at lam={lam:.6g}: {why} "
+        f"after max_iter={max_iter} sweeps",
         ConvergenceWarning,
         stacklevel=3,
     )

@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from bayesreg._validation import check_no_constant_columns, check_Xy
+from bayesreg._validation import check_no_constant_columns, check_scale, check_Xy
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.map import MapEstimate, map_find_map, map_scipy
 from bayesreg.model import feature_coords, resolve_noise_sigma
@@ -148,7 +148,9 @@ def check_equivalence(
         estimated, unknown routes.
     """
     Xa, ya = check_Xy(X, y)
-    names = feature_coords(Xa.shape[1], list(feature_names) if feature_names else None)
+    names = feature_coords(
+        Xa.shape[1], None if feature_names is None else [str(f) for f in feature_names]
+    )
     if fit_intercept:
         check_no_constant_columns(Xa, names)
     unknown = sorted(set(routes) - set(ROUTES))
@@ -156,7 +158,7 @@ def check_equivalence(
         raise ValueError(f"unknown route(s) {unknown}; choose from {list(ROUTES)}")
     sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept)
     lam = prior.penalty(sigma.value)
-    tol = prior.map_tolerance if tolerance is None else float(tolerance)
+    tol = prior.map_tolerance if tolerance is None else check_scale(tolerance, "tolerance")
 
     warmup()  # load the compiled kernels before timing
     t0 = time.perf_counter()
@@ -192,14 +194,14 @@ def check_equivalence(
     size = max(1.0, float(np.max(np.abs(ref.coef), initial=0.0)))
     tol_abs = tol * size
     zero_thr = ZERO_RTOL * size
-    ref_zero = ref.coef == 0.0
+    ref_zero = np.abs(ref.coef) <= zero_thr  # the same rule for every route
     icpt_tol = tol * max(size, abs(ref.intercept))
     results: dict[str, RouteResult] = {}
     for est in estimates:
         coef = np.asarray(est.coef, dtype=np.float64)
         diff = float(np.max(np.abs(coef - ref.coef), initial=0.0))
         d_icpt = abs(est.intercept - ref.intercept)
-        zero = ref_zero if est.route == "analytic" else np.abs(coef) <= zero_thr
+        zero = np.abs(coef) <= zero_thr
         support_ok = bool(np.array_equal(zero, ref_zero))
         resid = optimality_residual(
             Xa, ya, coef, est.intercept, lam, prior.regularizer, fit_intercept
@@ -309,8 +311,3 @@ def _fmt_coef(v: float) -> str:
     if v == 0.0:
         return f"{'0':>16}"
     return f"{v:>16.8g}"
-
-
-def estimate_arrays(report: EquivalenceReport) -> dict[str, NDArray[np.float64]]:
-    """The coefficient vectors of the report's routes as arrays (for plotting or tests)."""
-    return {k: np.asarray(r.coef) for k, r in report.routes.items()}

@@ -7,9 +7,11 @@ disagrees, 2 unusable input (one line on stderr, no traceback).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
@@ -136,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _run_check(args)
         return _run_sample(args)
-    except (InputError, ValueError, ImportError) as exc:
+    except (InputError, ValueError, ImportError, OSError) as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"bayesreg: error: {msg}", file=sys.stderr)
         return EXIT_INPUT
@@ -239,9 +241,25 @@ def _naive_demo(X: np.ndarray, y: np.ndarray, report: EquivalenceReport) -> str:
     )
 
 
+def _check_output(path: str | None, option: str) -> None:
+    """Fail before the (long) sampling run if an output file cannot be written."""
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{option} {path} is a directory, not a file")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"{option}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise InputError(f"{option}: cannot write {path}")
+
+
 def _run_sample(args: argparse.Namespace) -> int:
     from bayesreg.sampling import diagnose, format_summary, sample, save_posterior, summarize
 
+    _check_output(args.out, "--out")
+    _check_output(args.plot, "--plot")
     X, y, names = _load(args)
     full = args.full_bayes
     with warnings.catch_warnings(record=True) as caught:

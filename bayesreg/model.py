@@ -179,7 +179,13 @@ def build_model(
     sigma = check_scale(noise_sigma, "noise_sigma")
     from bayesreg.suffstats import SufficientStats
 
-    stats = SufficientStats.from_arrays(Xa, ya)
+    n, p = Xa.shape
+    stats: SufficientStats | _DataSummary
+    if likelihood == "suffstats" or (likelihood == "auto" and n > p):
+        stats = SufficientStats.from_arrays(Xa, ya)
+    else:  # the row-by-row model needs only the means and the spread of y: no p×p work
+        yc = ya - ya.mean()
+        stats = _DataSummary(n, p, Xa.mean(axis=0), float(ya.mean()), float(yc @ yc))
     return _build(
         stats,
         prior,
@@ -193,6 +199,17 @@ def build_model(
         noise,
         scale,
     )
+
+
+@dataclass(frozen=True)
+class _DataSummary:
+    """What the row-by-row model needs besides the data (a light stand-in for the stats)."""
+
+    n: int
+    n_features: int
+    x_mean: NDArray[np.float64]
+    y_mean: float
+    syy: float
 
 
 def build_model_from_stats(
@@ -227,7 +244,7 @@ def build_model_from_stats(
 
 
 def _build(
-    stats: SufficientStats,
+    stats: SufficientStats | _DataSummary,
     prior: Prior,
     sigma: float,
     fit_intercept: bool,

@@ -300,3 +300,65 @@ def test_main_in_process_error(capsys):
     assert bayesreg.cli.main(["check", "--data", "/no/such.csv", *BASE]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not found" in err
+
+
+# --------------------------------------------------------------------------- sample
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "needle"),
+    [
+        ("--plot", "{d}/no_such_dir/forest.png", "does not exist"),
+        ("--out", "{d}/no_such_dir/post.nc", "does not exist"),
+        ("--out", "{d}", "is a directory"),
+    ],
+)
+def test_sample_rejects_unwritable_outputs_before_sampling(data_dir, option, value, needle):
+    proc = run(
+        "sample",
+        "--data",
+        f"{data_dir}/good.csv",
+        *BASE,
+        "--draws",
+        "5",
+        "--tune",
+        "5",
+        option,
+        value.format(d=data_dir),
+        timeout=120,
+    )
+    assert_clean_error(proc, option, needle)
+    assert "Sampling" not in proc.stdout + proc.stderr  # failed before any NUTS work
+
+
+@pytest.mark.slow
+def test_sample_end_to_end(data_dir, tmp_path):
+    out, png = tmp_path / "post.nc", tmp_path / "forest.png"
+    proc = run(
+        "sample",
+        "--data",
+        f"{data_dir}/good.csv",
+        *BASE,
+        "--draws",
+        "200",
+        "--tune",
+        "200",
+        "--chains",
+        "2",
+        "--seed",
+        "3",
+        "--out",
+        str(out),
+        "--plot",
+        str(png),
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    for col in ("mean", "median", "sd", "hdi_3%", "hdi_97%", "map", "r_hat", "ess_bulk"):
+        assert col in proc.stdout
+    assert png.stat().st_size > 1000
+    from bayesreg.sampling import load_posterior
+
+    idata = load_posterior(out)
+    assert idata["posterior"]["beta"].shape[:2] == (2, 200)

@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 
 from bayesreg._validation import check_scale, check_Xy
-from bayesreg.optimality import optimality_residual
+from bayesreg.optimality import optimality_residual, rss_gradient_at_zero
 from bayesreg.priors import Formulation, Prior
 
 #: Optimizer settings shared by both routes: tolerances at machine precision and enough
@@ -91,6 +91,7 @@ def map_find_map(
 
     Xa, ya = check_Xy(X, y)
     sigma = check_scale(noise_sigma, "noise_sigma")
+    formulation = _formulation(prior, formulation)
     t0 = time.perf_counter()
     model = build_model(
         Xa,
@@ -172,6 +173,7 @@ def map_scipy(
     """
     Xa, ya = check_Xy(X, y)
     sigma = check_scale(noise_sigma, "noise_sigma")
+    formulation = _formulation(prior, formulation)
     t0 = time.perf_counter()
     p = Xa.shape[1]
     if fit_intercept:
@@ -286,6 +288,12 @@ def _restart(formulation: str, resid: float, last_resid: float, restarts: int) -
     )
 
 
+def _formulation(prior: Prior, formulation: Formulation) -> Formulation:
+    if formulation not in ("exact", "naive"):
+        raise ValueError(f"formulation must be 'exact' or 'naive'; got {formulation!r}")
+    return "exact" if prior.smooth else formulation  # a smooth density needs no reformulation
+
+
 def _method(prior: Prior, formulation: Formulation, p: int) -> str:
     return "L-BFGS-B" if formulation == "naive" else prior.map_parametrization(p).method
 
@@ -293,12 +301,8 @@ def _method(prior: Prior, formulation: Formulation, p: int) -> str:
 def _objective_scale(
     X: NDArray[np.float64], y: NDArray[np.float64], sigma: float, fit_intercept: bool
 ) -> float:
-    """Size of the data gradient at β = 0: ‖X_cᵀy_c‖∞/σ² (1 when that is 0)."""
-    if fit_intercept:
-        g = (X - X.mean(axis=0)).T @ (y - y.mean())
-    else:
-        g = X.T @ y
-    s = float(np.max(np.abs(g))) / sigma**2 if g.size else 0.0
+    """Size of the data gradient of −log p at β = 0: ‖X_cᵀy_c‖∞/σ² (1 when that is 0)."""
+    s = rss_gradient_at_zero(X, y, fit_intercept) / (2.0 * sigma**2)
     return s if s > 0 else 1.0
 
 

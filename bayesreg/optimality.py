@@ -50,9 +50,19 @@ def optimality_residual(
     viol = float(np.max(np.abs(s))) if s.size else 0.0
     if fit_intercept:
         viol = max(viol, abs(-2.0 * float(r.sum())))
-        yc = y - y.mean()
-        Xc = X - X.mean(axis=0)
-    else:
-        yc, Xc = y, X
-    scale = float(np.max(np.abs(2.0 * (Xc.T @ yc)))) if X.shape[1] else 0.0
+    scale = rss_gradient_at_zero(X, y, fit_intercept)
     return viol / scale if scale > 0 else viol
+
+
+def rss_gradient_at_zero(
+    X: NDArray[np.float64], y: NDArray[np.float64], fit_intercept: bool = True
+) -> float:
+    """‖∇_β RSS‖∞ at β = 0 (intercept at its optimum ȳ): 2‖X_cᵀy_c‖∞.
+
+    By the KKT conditions this is also λ_max, the smallest λ at which the Lasso solution is
+    all zeros. Since Σ(y − ȳ) = 0, X_cᵀy_c = Xᵀ(y − ȳ): X needs no centering.
+    """
+    if X.shape[1] == 0:
+        return 0.0
+    yc = y - y.mean() if fit_intercept else y
+    return float(np.max(np.abs(-2.0 * (X.T @ yc))))

@@ -94,6 +94,8 @@ class Prior(ABC):
     penalty_formula: ClassVar[str]
     #: Tolerance of the equivalence check: max |Δβ| ≤ tolerance · max(1, ‖β‖∞).
     map_tolerance: ClassVar[float]
+    #: Whether the log-density is smooth (then "naive" and "exact" formulations coincide).
+    smooth: ClassVar[bool]
 
     def __init__(self, scale: float) -> None:
         self.scale = check_scale(scale, f"{type(self).__name__} scale {self.scale_name}")
@@ -181,6 +183,7 @@ class LaplacePrior(Prior):
     solver_name = "lasso_cd"
     penalty_formula = "2σ²/b"
     map_tolerance = 1e-6
+    smooth = False
 
     def __init__(self, b: float) -> None:
         super().__init__(b)
@@ -276,9 +279,9 @@ class LaplacePrior(Prior):
 class GaussianPrior(Prior):
     """Gaussian prior βⱼ ~ N(0, σ′²): Ridge regression, λ = σ²/σ′².
 
-    The log-density is smooth, so the PyMC model is the same for both formulations; the MAP
-    routes use the exact-Hessian trust-region method by default, and plain L-BFGS-B with
-    ``formulation="naive"`` (whose line search limits β to about √eps relative accuracy).
+    The log-density is smooth, so the plain parametrization is already exact and
+    ``formulation`` makes no difference (the MAP routes use the exact-Hessian trust-region
+    method either way).
     """
 
     name = "gaussian"
@@ -287,6 +290,7 @@ class GaussianPrior(Prior):
     solver_name = "ridge_closed_form"
     penalty_formula = "σ²/σ′²"
     map_tolerance = 1e-8
+    smooth = True
 
     def __init__(self, sigma: float) -> None:
         super().__init__(sigma)

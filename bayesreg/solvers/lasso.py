@@ -43,6 +43,7 @@ from bayesreg._validation import (
 )
 from bayesreg.conventions import from_half_rss, to_half_rss
 from bayesreg.exceptions import ConvergenceWarning
+from bayesreg.optimality import rss_gradient_at_zero
 from bayesreg.solvers._cd_kernels import (
     cd_epochs,
     cd_gram,
@@ -112,8 +113,7 @@ class LassoPathResult:
 def lambda_max(X: ArrayLike, y: ArrayLike, *, fit_intercept: bool = True) -> float:
     """Smallest λ for which the Lasso solution is all zeros: ``2‖X_cᵀ y_c‖∞``."""
     Xa, ya = check_Xy(X, y)
-    prob = _Problem.build(Xa, ya, fit_intercept)
-    return from_half_rss(float(np.max(np.abs(prob.corr(prob.yc)))))
+    return rss_gradient_at_zero(Xa, ya, fit_intercept)
 
 
 def lasso_cd(

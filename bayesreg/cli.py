@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="NUTS implementation (external ones need their extra installed)",
     )
     samp.add_argument(
+        "--stream",
+        action="store_true",
+        help="read the file in chunks into sufficient statistics (data larger than memory)",
+    )
+    samp.add_argument("--chunksize", type=_positive_int, default=100_000, help="rows per chunk")
+    samp.add_argument(
         "--full-bayes",
         action="store_true",
         help="unknown noise sigma and prior scale with hyperpriors (Park-Casella for laplace)",
@@ -159,6 +165,20 @@ def _load(args: argparse.Namespace):
             raise InputError(f"column {table.feature_names[j]!r} is constant: cannot standardize")
         X = (X - X.mean(axis=0)) / sd
     return X, table.y, list(table.feature_names)
+
+
+def _load_stats(args: argparse.Namespace):
+    """Sufficient statistics of the file, read in chunks (never whole in memory)."""
+    from bayesreg.suffstats import from_csv, from_parquet
+
+    if args.standardize:
+        raise InputError("--standardize cannot be combined with --stream")
+    features = None
+    if args.features:
+        features = [f.strip() for f in args.features.split(",") if f.strip()]
+    if str(args.data).lower().endswith((".parquet", ".pq")):
+        return from_parquet(args.data, args.target, features, batch_size=args.chunksize)
+    return from_csv(args.data, args.target, features, chunksize=args.chunksize)
 
 
 def _prior(args: argparse.Namespace):
@@ -260,26 +280,34 @@ def _run_sample(args: argparse.Namespace) -> int:
 
     _check_output(args.out, "--out")
     _check_output(args.plot, "--plot")
-    X, y, names = _load(args)
     full = args.full_bayes
+    options = {
+        "fit_intercept": not args.no_intercept,
+        "draws": args.draws,
+        "tune": args.tune,
+        "chains": args.chains,
+        "random_seed": args.seed,
+        "sampler": args.sampler,
+        "noise": "unknown" if full else "fixed",
+        "scale": "unknown" if full else "fixed",
+        "progressbar": True,
+    }
+    if args.stream:
+        stats = _load_stats(args)
+        data: tuple = (stats,)
+        options["feature_names"] = stats.feature_names
+    else:
+        X, y, names = _load(args)
+        data = (X, y)
+        options["feature_names"] = names
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        idata = sample(
-            X,
-            y,
-            _prior(args),
-            args.noise_sigma,
-            fit_intercept=not args.no_intercept,
-            draws=args.draws,
-            tune=args.tune,
-            chains=args.chains,
-            random_seed=args.seed,
-            sampler=args.sampler,
-            feature_names=names,
-            noise="unknown" if full else "fixed",
-            scale="unknown" if full else "fixed",
-            progressbar=True,
-        )
+        if args.stream:
+            from bayesreg.sampling import sample_from_stats
+
+            idata = sample_from_stats(*data, _prior(args), args.noise_sigma, **options)
+        else:
+            idata = sample(*data, _prior(args), args.noise_sigma, **options)
     table = summarize(idata)
     print(format_summary(table, diagnose(idata), idata))
     for w in caught:

@@ -362,3 +362,48 @@ def test_sample_end_to_end(data_dir, tmp_path):
 
     idata = load_posterior(out)
     assert idata["posterior"]["beta"].shape[:2] == (2, 200)
+
+
+def test_sample_stream_rejects_standardize(data_dir):
+    proc = run(
+        "sample",
+        "--data",
+        f"{data_dir}/good.csv",
+        *BASE,
+        "--stream",
+        "--standardize",
+        timeout=120,
+    )
+    assert_clean_error(proc, "--standardize", "--stream")
+
+
+@pytest.mark.slow
+def test_sample_stream_matches_in_memory_map(data_dir):
+    """--stream samples from chunked sufficient statistics; its MAP column is the same fit."""
+    common = [
+        "sample",
+        "--data",
+        f"{data_dir}/good.csv",
+        *BASE,
+        "--noise-sigma",
+        "1",
+        "--draws",
+        "50",
+        "--tune",
+        "50",
+        "--chains",
+        "1",
+        "--seed",
+        "1",
+    ]
+    rows = run(*common, timeout=600)
+    streamed = run(*common, "--stream", "--chunksize", "7", timeout=600)
+    assert rows.returncode == 0 and streamed.returncode == 0, rows.stderr + streamed.stderr
+
+    def map_column(out: str) -> list[float]:
+        lines = [ln.split() for ln in out.splitlines()]
+        header = next(ln for ln in lines if ln and ln[0] == "mean")
+        k = header.index("map") + 1  # data rows start with the parameter name
+        return [float(ln[k]) for ln in lines if ln and ln[0] in ("a", "b", "c")]
+
+    np.testing.assert_allclose(map_column(streamed.stdout), map_column(rows.stdout), atol=1e-4)

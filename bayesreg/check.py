@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike
 from bayesreg._validation import check_no_constant_columns, check_scale, check_Xy
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.map import MapEstimate, map_find_map, map_scipy
-from bayesreg.model import feature_coords, resolve_noise_sigma
+from bayesreg.model import NoiseSigma, feature_coords, resolve_noise_sigma
 from bayesreg.optimality import optimality_residual
 from bayesreg.priors import Formulation, Prior
 from bayesreg.solvers._cd_kernels import warmup
@@ -259,12 +259,9 @@ def format_report(report: EquivalenceReport) -> str:
         f"  data       {report.n_samples} samples × {report.n_features} features, "
         + ("intercept fitted (flat prior)" if report.fit_intercept else "no intercept"),
         "  noise σ    "
-        + (
-            f"{report.noise_sigma:.6g} (estimated from least-squares residuals, "
-            f"{report.noise_sigma_dof} degrees of freedom, then held fixed)"
-            if report.noise_sigma_estimated
-            else f"{report.noise_sigma:.6g} (given)"
-        ),
+        + NoiseSigma(
+            report.noise_sigma, report.noise_sigma_estimated, report.noise_sigma_dof
+        ).describe(),
         f"  penalty    λ = {report.penalty_formula} = {report.lam:.6g}   in   {report.objective}",
         f"  tolerance  max|Δβ| ≤ {report.tolerance:.0e}·max(1, ‖β‖∞) = {report.tolerance_abs:.3g};"
         f" a MAP coefficient is zero if |βⱼ| ≤ {report.zero_threshold:.3g}",

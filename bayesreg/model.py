@@ -48,7 +48,7 @@ class NoiseSigma:
         if self.estimated:
             return (
                 f"{self.value:.6g} (estimated from least-squares residuals, "
-                f"{self.dof} degrees of freedom)"
+                f"{self.dof} degrees of freedom, then held fixed)"
             )
         return f"{self.value:.6g} (given)"
 

@@ -483,3 +483,32 @@ def test_summarize_keeps_rows_distinct_when_a_feature_is_called_intercept(data):
                     tune=50, random_seed=0)  # fmt: skip
     table = summarize(idata)
     assert list(table.index) == ["beta[intercept]", "beta[b]", "beta[c]", "intercept"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sampler", ["nutpie", "numpyro", "blackjax"])
+def test_external_sampler_where_installed(sampler):
+    """Optional extras run where installed (e.g. ``pip install bayesreg[nutpie]``)."""
+    pytest.importorskip(sampler)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((80, 3))
+    y = X @ np.array([1.0, 0.0, -1.0]) + rng.standard_normal(80)
+    prior = GaussianPrior(1.0)
+    dt = sample(
+        X,
+        y,
+        prior,
+        1.0,
+        sampler=sampler,
+        draws=300,
+        tune=300,
+        chains=2,
+        random_seed=1,
+        progressbar=False,
+    )
+    assert dt["posterior"]["beta"].shape == (2, 300, 3)
+    # fixed σ, Gaussian prior: the posterior mean is the Ridge solution (closed form)
+    ridge = prior.solve(X, y, prior.penalty(1.0))
+    mean = np.asarray(dt["posterior"]["beta"]).reshape(-1, 3).mean(axis=0)
+    sd = np.asarray(dt["posterior"]["beta"]).reshape(-1, 3).std(axis=0)
+    assert np.all(np.abs(mean - ridge.coef) < 6 * sd / np.sqrt(100))

@@ -201,6 +201,16 @@ def build_model(
     )
 
 
+def check_model_options(likelihood: object, noise: object, scale: object) -> None:
+    """Validate the ``likelihood``, ``noise`` and ``scale`` options (ValueError naming them)."""
+    if likelihood not in ("auto", "rows", "suffstats"):
+        raise ValueError(f"likelihood must be 'auto', 'rows' or 'suffstats'; got {likelihood!r}")
+    if noise not in ("fixed", "unknown"):
+        raise ValueError(f"noise must be 'fixed' or 'unknown'; got {noise!r}")
+    if scale not in ("fixed", "unknown"):
+        raise ValueError(f"scale must be 'fixed' or 'unknown'; got {scale!r}")
+
+
 @dataclass(frozen=True)
 class _DataSummary:
     """What the row-by-row model needs besides the data (a light stand-in for the stats)."""
@@ -259,12 +269,7 @@ def _build(
     import pymc as pm
     import pytensor.tensor as pt
 
-    if likelihood not in ("auto", "rows", "suffstats"):
-        raise ValueError(f"likelihood must be 'auto', 'rows' or 'suffstats'; got {likelihood!r}")
-    if noise not in ("fixed", "unknown"):
-        raise ValueError(f"noise must be 'fixed' or 'unknown'; got {noise!r}")
-    if scale not in ("fixed", "unknown"):
-        raise ValueError(f"scale must be 'fixed' or 'unknown'; got {scale!r}")
+    check_model_options(likelihood, noise, scale)
     n, p = stats.n, stats.n_features
     if likelihood == "auto":
         likelihood = "suffstats" if n > p else "rows"

@@ -42,6 +42,7 @@ from bayesreg.model import (
     ScaleMode,
     build_model,
     build_model_from_stats,
+    check_model_options,
     estimate_noise_sigma_from_stats,
     feature_coords,
     resolve_noise_sigma,
@@ -198,9 +199,7 @@ def sample(
         progressbar,
     )
     fit_intercept = _check_bool(fit_intercept, "fit_intercept")
-    if likelihood not in ("auto", "rows", "suffstats"):
-        raise ValueError(f"likelihood must be 'auto', 'rows' or 'suffstats'; got {likelihood!r}")
-    _check_modes(noise, scale)
+    check_model_options(likelihood, noise, scale)
     names = feature_coords(p, None if feature_names is None else list(feature_names))
     sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept)
     lam = prior.penalty(sigma.value)
@@ -289,7 +288,7 @@ def sample_from_stats(
         progressbar,
     )
     fit_intercept = _check_bool(fit_intercept, "fit_intercept")
-    _check_modes(noise, scale)
+    check_model_options("suffstats", noise, scale)
     if feature_names is None:
         feature_names = stats.feature_names
     names = feature_coords(p, None if feature_names is None else list(feature_names))
@@ -769,13 +768,6 @@ def _check_bool(value: Any, name: str) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise ValueError(f"{name} must be True or False; got {value!r}")
     return bool(value)
-
-
-def _check_modes(noise: Any, scale: Any) -> None:
-    if noise not in ("fixed", "unknown"):
-        raise ValueError(f"noise must be 'fixed' or 'unknown'; got {noise!r}")
-    if scale not in ("fixed", "unknown"):
-        raise ValueError(f"scale must be 'fixed' or 'unknown'; got {scale!r}")
 
 
 def _run_nuts(model: pm.Model, opts: _Options, sample_kwargs: dict[str, Any]) -> xr.DataTree:

@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 import ast
+import gc
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -139,6 +141,12 @@ def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     try:
         client.execute()  # raises CellExecutionError if any cell fails
     finally:
+        if getattr(client, "kc", None) is not None:
+            client.kc.stop_channels()
         if km.has_kernel:  # a manager passed in is not shut down by the client
             km.shutdown_kernel(now=True)
+        km.cleanup_resources()
+        with warnings.catch_warnings():  # free the kernel's zmq sockets here, not in a later test
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
     print(f"{path.name}: executed in {time.perf_counter() - start:.1f} s")

@@ -22,6 +22,7 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import bad_Xy_cases
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
@@ -706,36 +707,7 @@ def _Xy():
 
 
 def _bad_Xy_cases():
-    X, y = _Xy()
-    X_nan = X.copy()
-    X_nan[3, 1] = np.nan
-    y_inf = y.copy()
-    y_inf[0] = np.inf
-    X_inf = X.copy()
-    X_inf[0, 0] = -np.inf
-    y_nan = y.copy()
-    y_nan[5] = np.nan
-    return [
-        pytest.param(X_nan, y, r"X contains 1 NaN", id="nan-in-X"),
-        pytest.param(X_inf, y, r"X contains 1 infinite", id="inf-in-X"),
-        pytest.param(X, y_inf, r"y contains 1 infinite", id="inf-in-y"),
-        pytest.param(X, y_nan, r"y contains 1 NaN", id="nan-in-y"),
-        pytest.param(X[:, 0], y, r"X must be a 2-D array.*got 1-D", id="1d-X"),
-        pytest.param(X[:, :, None], y, r"X must be a 2-D array.*got 3-D", id="3d-X"),
-        pytest.param(X, y[:-1], r"mismatched lengths", id="short-y"),
-        pytest.param(X[:-2], y, r"mismatched lengths", id="short-X"),
-        pytest.param(X, np.column_stack([y, y]), r"y must be 1-D", id="2d-y"),
-        pytest.param(np.empty((0, 4)), np.empty(0), r"X is empty", id="zero-rows"),
-        pytest.param(np.empty((20, 0)), y, r"X is empty", id="zero-columns"),
-        pytest.param(X, np.empty(0), r"y is empty|mismatched", id="empty-y"),
-        pytest.param(X.astype(str), y, r"X must be numeric", id="string-X"),
-        pytest.param(X.astype(object), y, r"X must be numeric", id="object-X"),
-        pytest.param(X, y.astype(str), r"y must be numeric", id="string-y"),
-        pytest.param(X, y.astype(object), r"y must be numeric", id="object-y"),
-        pytest.param(X + 1j, y, r"X must be real-valued", id="complex-X"),
-        pytest.param(None, y, r"X is missing", id="none-X"),
-        pytest.param(X, None, r"y is missing", id="none-y"),
-    ]
+    return bad_Xy_cases(*_Xy())
 
 
 @pytest.mark.parametrize(("X", "y", "match"), _bad_Xy_cases())

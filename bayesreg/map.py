@@ -29,6 +29,7 @@ from scipy.optimize import minimize
 from bayesreg._validation import check_scale, check_Xy
 from bayesreg.optimality import optimality_residual, rss_gradient_at_zero
 from bayesreg.priors import Formulation, Prior
+from bayesreg.solvers._design import center
 
 #: Optimizer settings shared by both routes: tolerances at machine precision and enough
 #: memory and iterations for ill-conditioned (correlated, p > n) designs. Both stop when the
@@ -176,12 +177,8 @@ def map_scipy(
     formulation = _formulation(prior, formulation)
     t0 = time.perf_counter()
     p = Xa.shape[1]
-    if fit_intercept:
-        x_mean, y_mean = Xa.mean(axis=0), float(ya.mean())
-        Xc, yc = Xa - x_mean, ya - y_mean
-    else:
-        x_mean, y_mean = np.zeros(p), 0.0
-        Xc, yc = Xa, ya
+    design = center(Xa, ya, fit_intercept, order="C")
+    Xc, yc, x_mean, y_mean = design.Xc, design.yc, design.X_mean, design.y_mean
     inv2s2 = 1.0 / (2.0 * sigma**2)
     if formulation == "naive":
         par = _naive_parametrization(prior, p)

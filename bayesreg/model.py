@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import check_scale, check_Xy
 from bayesreg.priors import Formulation, Prior
+from bayesreg.solvers._design import center
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -62,12 +63,10 @@ def estimate_noise_sigma(X: ArrayLike, y: ArrayLike, *, fit_intercept: bool = Tr
     Xa, ya = check_Xy(X, y)
     n, p = Xa.shape
     dof = _residual_dof(n, p, fit_intercept)
-    if fit_intercept:
-        Xa = Xa - Xa.mean(axis=0)
-        ya = ya - ya.mean()
-    coef, *_ = np.linalg.lstsq(Xa, ya, rcond=None)
-    r = ya - Xa @ coef
-    return _noise_from_rss(float(r @ r), dof, float(ya @ ya))
+    design = center(Xa, ya, fit_intercept, order="C")
+    coef, *_ = np.linalg.lstsq(design.Xc, design.yc, rcond=None)
+    r = design.yc - design.Xc @ coef
+    return _noise_from_rss(float(r @ r), dof, float(design.yc @ design.yc))
 
 
 def estimate_noise_sigma_from_stats(

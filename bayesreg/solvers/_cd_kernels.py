@@ -78,6 +78,16 @@ def kkt_excess(corr, beta, norms2, lam_half, rr, kkt_tol):
     return worst
 
 
+@njit(cache=True, fastmath=True, nogil=True, inline="always")
+def _soft_update(z, lam_half, curvature):
+    """argmin_b ½·curvature·b² − z·b + λ½|b|: soft-thresholding, exactly 0 when |z| ≤ λ½."""
+    if z > lam_half:
+        return (z - lam_half) / curvature
+    if z < -lam_half:
+        return (z + lam_half) / curvature
+    return 0.0
+
+
 @njit(cache=True, fastmath=True, nogil=True)
 def cd_epochs(X, xbar, r, beta, norms2, ws, lam_half, n_epochs, tol_rel, check_every):
     """Run up to ``n_epochs`` cyclic sweeps over the working set ``ws``.
@@ -99,13 +109,7 @@ def cd_epochs(X, xbar, r, beta, norms2, ws, lam_half, n_epochs, tol_rel, check_e
             if nj == 0.0:
                 continue
             old = beta[j]
-            z = _col_dot(X, j, r) + old * nj
-            if z > lam_half:
-                new = (z - lam_half) / nj
-            elif z < -lam_half:
-                new = (z + lam_half) / nj
-            else:
-                new = 0.0
+            new = _soft_update(_col_dot(X, j, r) + old * nj, lam_half, nj)
             if new != old:
                 d = new - old
                 _col_axpy(X, xbar[j], j, d, r)
@@ -188,13 +192,7 @@ def cd_gram(G, q, beta, lam_half, xty, yty, max_epochs, tol_rel, kkt_tol):
             if gjj == 0.0:
                 continue
             old = beta[j]
-            z = q[j] + old * gjj
-            if z > lam_half:
-                new = (z - lam_half) / gjj
-            elif z < -lam_half:
-                new = (z + lam_half) / gjj
-            else:
-                new = 0.0
+            new = _soft_update(q[j] + old * gjj, lam_half, gjj)
             if new != old:
                 d = new - old
                 for k in range(p):  # G is symmetric: row j is contiguous, column j is not

@@ -13,8 +13,9 @@ class CenteredDesign:
     """``X`` and ``y`` with their means removed (when fitting an intercept).
 
     Minimizing over the unpenalized intercept first gives β₀ = ȳ − x̄ᵀβ, so the penalized
-    problem in β is the same problem on centered data. ``Xc`` is Fortran-ordered (columns are
-    contiguous) for the coordinate-descent kernels; constant columns are exactly zero.
+    problem in β is the same problem on centered data. ``Xc`` is a fresh array in the order
+    asked of :func:`center` (Fortran by default: contiguous columns for coordinate descent);
+    constant columns are exactly zero.
     """
 
     Xc: NDArray[np.float64]

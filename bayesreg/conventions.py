@@ -22,6 +22,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
+
 from bayesreg._validation import check_penalty, check_positive_int
 
 PenaltyName = Literal["l1", "l2"]
@@ -33,6 +36,11 @@ _HALF = 0.5
 def to_half_rss(lam: float) -> float:
     """λ of ``RSS + λR`` → λ½ of ``½·RSS + λ½·R`` (the same minimizer)."""
     return _HALF * check_penalty(lam)
+
+
+def half_rss_grid(lams: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`to_half_rss` for an already validated array of λ (used along paths)."""
+    return _HALF * lams
 
 
 def from_half_rss(lam_half: float) -> float:

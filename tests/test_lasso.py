@@ -42,6 +42,12 @@ from bayesreg import (
     optimality_residual,
     to_sklearn_alpha,
 )
+from bayesreg.solvers._gram_kernels import (
+    _chol_append,
+    _chol_delete,
+    _chol_solve2,
+    gram_path_state,
+)
 
 TIGHT_TOL = 1e-12  # relative duality gap asked of bayesreg where 1e-8 accuracy is checked
 SK_TOL = 1e-13  # scikit-learn's (absolute, ‖y‖²-scaled) gap tolerance for the references
@@ -617,11 +623,157 @@ def test_default_grid(n_lams, eps, fit_intercept):
 
 def test_default_grid_support_grows_along_the_path():
     X, y = make_problem(100, 20, "gauss", seed=25)
-    path = lasso_path(X, y, n_lams=30, eps=1e-3)
+    path = lasso_path(X, y, n_lams=30, eps=1e-3, tol=1e-10)
     nnz = np.count_nonzero(path.coefs, axis=1)
     assert nnz[0] == 0
     assert nnz[-1] > 5
-    assert np.all(path.n_iter[1:] > 0)
+    assert path.converged.all()
+    assert np.all(path.gaps <= 1e-10)
+    for k in (5, 15, 29):
+        assert_kkt(X, y, path.coefs[k], path.intercepts[k], float(path.lams[k]), True, rtol=1e-8)
+
+
+# --------------------------------------------------------------------------------------------
+# the tall-design path (n > p): Gram sweeps plus exact solves on sign patterns
+
+
+def random_spd(p, seed):
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((3 * p, p))
+    return A.T @ A
+
+
+def assert_factor_matches(G, chol, act, pos, size):
+    m = int(size[0])
+    idx = act[:m]
+    L = np.tril(chol[:m, :m])
+    np.testing.assert_allclose(L @ L.T, G[np.ix_(idx, idx)], rtol=0, atol=1e-12 * np.abs(G).max())
+    assert np.all(np.diag(L) > 0)
+    assert np.all(pos[idx] == np.arange(m))
+    assert np.count_nonzero(pos >= 0) == m
+
+
+def test_cholesky_factor_append_and_delete_match_numpy():
+    """Appending batches and deleting places keeps L Lᵀ = G_SS exactly (to rounding)."""
+    G = random_spd(30, seed=60)
+    chol, act, pos, size = gram_path_state(30)[:4]
+    rng = np.random.default_rng(61)
+    for _ in range(25):
+        outside = np.flatnonzero(pos < 0)
+        if size[0] > 3 and rng.random() < 0.4:
+            _chol_delete(chol, act, pos, size, int(rng.integers(size[0])))
+        elif outside.size:
+            new = rng.choice(
+                outside, size=min(outside.size, int(rng.integers(1, 5))), replace=False
+            )
+            assert _chol_append(G, chol, act, pos, size, new.astype(np.int64))
+        assert_factor_matches(G, chol, act, pos, size)
+    x = np.arange(1.0, size[0] + 1)
+    G_SS = G[np.ix_(act[: size[0]], act[: size[0]])]
+    b1, b2 = G_SS @ x, G_SS @ x[::-1]
+    _chol_solve2(chol, int(size[0]), b1, b2)
+    np.testing.assert_allclose(b1, x, rtol=1e-10)
+    np.testing.assert_allclose(b2, x[::-1], rtol=1e-10)
+
+
+def test_cholesky_append_refuses_a_dependent_column():
+    X = np.random.default_rng(62).standard_normal((50, 6))
+    X[:, 5] = X[:, 1] - 2.0 * X[:, 3]
+    G = X.T @ X
+    chol, act, pos, size = gram_path_state(6)[:4]
+    assert _chol_append(G, chol, act, pos, size, np.array([0, 1, 3], dtype=np.int64))
+    assert not _chol_append(G, chol, act, pos, size, np.array([2, 5, 4], dtype=np.int64))
+    assert size[0] == 4  # column 2 was kept, 5 refused, 4 not tried
+    assert_factor_matches(G, chol, act, pos, size)
+
+
+@pytest.mark.parametrize("seed", [10, 18, 24])
+def test_gram_path_where_features_leave_the_support(seed):
+    """Correlated tall design whose path drops variables: deletions from the factor."""
+    X, y = make_problem(200, 40, "corr", seed=seed, n_true=10)
+    path = lasso_path(X, y, n_lams=60, eps=1e-3, tol=TIGHT_TOL, max_iter=MAX_ITER)
+    nz = path.coefs != 0
+    assert np.any(nz[:-1] & ~nz[1:]), "the test needs a path on which a variable leaves"
+    assert np.any(path.n_iter == 0), "the test needs λ solved by the pattern step alone"
+    assert path.converged.all()
+    alphas = np.array([to_sklearn_alpha(float(lam), 200, "l1") for lam in path.lams])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SklearnConvergenceWarning)
+        _, sk_coefs, _ = sk_lasso_path(
+            X - X.mean(axis=0), y - y.mean(), alphas=alphas, tol=SK_TOL, max_iter=MAX_ITER
+        )
+    for k, lam in enumerate(path.lams):
+        assert_coef_close(path.coefs[k], sk_coefs[:, k])
+        np.testing.assert_array_equal(path.coefs[k] == 0.0, sk_coefs[:, k] == 0.0)
+        assert_kkt(X, y, path.coefs[k], path.intercepts[k], float(lam), True)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_gram_path_coarse_grid_needs_sweeps(fit_intercept):
+    """Far-apart λ change the pattern a lot: the pattern step fails and sweeps take over."""
+    X, y = make_problem(300, 30, "corr", seed=63, n_true=12)
+    lmax = lambda_max(X, y, fit_intercept=fit_intercept)
+    lams = lmax * np.array([0.5, 0.01, 1e-4])
+    path = lasso_path(X, y, lams, fit_intercept=fit_intercept, tol=TIGHT_TOL, max_iter=MAX_ITER)
+    assert np.all(path.n_iter > 0)
+    for k, lam in enumerate(path.lams):
+        coef, intercept = sklearn_lasso(X, y, float(lam), fit_intercept)
+        assert_coef_close(path.coefs[k], coef)
+        np.testing.assert_array_equal(path.coefs[k] == 0.0, coef == 0.0)
+        assert_intercept_close(path.intercepts[k], intercept, coef)
+        assert_kkt(X, y, path.coefs[k], path.intercepts[k], float(lam), fit_intercept)
+
+
+def test_gram_path_with_duplicated_columns():
+    """A singular active block (two equal columns): the factor refuses it, sweeps converge.
+
+    The solution is not unique (the pair can share its weight), so the check is on the KKT
+    conditions and on the objective, which is unique.
+    """
+    X, y = make_problem(150, 12, "gauss", seed=64)
+    X = np.column_stack([X, X[:, 0]])
+    path = lasso_path(X, y, n_lams=25, eps=1e-3, tol=TIGHT_TOL, max_iter=MAX_ITER)
+    assert path.converged.all()
+    for k, lam in enumerate(path.lams):
+        lam = float(lam)
+        assert_kkt(X, y, path.coefs[k], path.intercepts[k], lam, True)
+        coef, intercept = sklearn_lasso(X, y, lam, True)
+        ours = objective(X, y, path.coefs[k], path.intercepts[k], lam)
+        ref = objective(X, y, coef, intercept, lam)
+        assert ours <= ref * (1 + 1e-10)
+
+
+def objective(X, y, coef, intercept, lam):
+    r = y - intercept - X @ coef
+    return float(r @ r + lam * np.abs(coef).sum())
+
+
+def lasso_path_tall_problems():
+    @st.composite
+    def build(draw):
+        n = draw(st.integers(30, 120))
+        p = draw(st.integers(2, n - 5))
+        rho = draw(st.sampled_from([0.0, 0.5, 0.95]))
+        seed = draw(st.integers(0, 2**32 - 1))
+        rng = np.random.default_rng(seed)
+        common = rng.standard_normal((n, 1))
+        X = np.sqrt(1 - rho) * rng.standard_normal((n, p)) + np.sqrt(rho) * common
+        beta = rng.standard_normal(p) * (rng.random(p) < 0.3)
+        y = X @ beta + rng.standard_normal(n)
+        return X, y, draw(st.booleans()), draw(st.integers(2, 40))
+
+    return build()
+
+
+@settings(max_examples=40, deadline=None)
+@given(lasso_path_tall_problems())
+def test_property_gram_path_kkt(problem):
+    X, y, fit_intercept, n_lams = problem
+    assume(np.ptp(y) > 0)
+    path = lasso_path(X, y, n_lams=n_lams, eps=1e-3, fit_intercept=fit_intercept, tol=TIGHT_TOL)
+    assert path.converged.all()
+    for k, lam in enumerate(path.lams):
+        assert_kkt(X, y, path.coefs[k], path.intercepts[k], float(lam), fit_intercept)
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
@@ -716,12 +868,28 @@ def test_bad_X_y_lasso_cd(X, y, match):
         lasso_cd(X, y, 1.0)
 
 
+@pytest.mark.parametrize("wide", [False, True], ids=["tall-gram", "wide"])
 @pytest.mark.parametrize(("X", "y", "match"), _bad_Xy_cases())
-def test_bad_X_y_lasso_path(X, y, match):
+def test_bad_X_y_lasso_path(X, y, match, wide):
+    """Both routes: n > p (finiteness read off XᵀX) and n ≤ p (checked directly)."""
+    if wide and isinstance(X, np.ndarray) and X.ndim == 2 and 0 < X.shape[1] < X.shape[0]:
+        extra = np.random.default_rng(0).standard_normal((X.shape[0], X.shape[0]))
+        X = np.column_stack([X, extra.astype(X.dtype)])
     with pytest.raises(ValueError, match=match):
         lasso_path(X, y, n_lams=3)
     with pytest.raises(ValueError, match=match):
         lasso_path(X, y, lams=[1.0, 0.5])
+
+
+@pytest.mark.parametrize("where", ["X", "y"])
+def test_values_whose_squares_overflow_are_rejected(where):
+    X, y = make_problem(40, 5, seed=65)
+    if where == "X":
+        X[3, 2] = 1e200
+    else:
+        y[7] = -1e200
+    with pytest.raises(ValueError, match=r"too large to square"):
+        lasso_path(X, y, n_lams=3)
 
 
 @pytest.mark.parametrize(("X", "y", "match"), _bad_Xy_cases())

@@ -340,6 +340,18 @@ def test_shifting_X_and_y_changes_only_the_intercept():
     assert moved.intercept == pytest.approx(ref.intercept + 100.0 - shift @ ref.coef, rel=1e-9)
 
 
+@pytest.mark.parametrize("offset", [0.5, 1e4])
+def test_column_means_small_and_large_against_the_spread(offset):
+    """Means ≤ 10 sd use XᵀX − n·x̄x̄ᵀ; larger ones an exactly centered copy: both accurate."""
+    X, y = make_problem(400, 15, seed=24)
+    X = X + offset * np.arange(1, 16)
+    res = ridge_closed_form(X, y, 2.5)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    ref = np.linalg.solve(Xc.T @ Xc + 2.5 * np.eye(15), Xc.T @ yc)
+    assert_coef_close(res.coef, ref, rtol=1e-10)
+    assert res.intercept == pytest.approx(y.mean() - X.mean(axis=0) @ ref, rel=1e-9)
+
+
 # --------------------------------------------------------------------------------------------
 # bad input
 
@@ -353,6 +365,13 @@ def _bad_Xy_cases():
 def test_bad_X_y(X, y, match, lam):
     with pytest.raises(ValueError, match=match):
         ridge_closed_form(X, y, lam)
+
+
+def test_values_whose_squares_overflow_are_rejected():
+    X, y = make_problem(40, 5, seed=25)
+    X[0, 0] = 1e200
+    with pytest.raises(ValueError, match=r"too large to square"):
+        ridge_closed_form(X, y, 1.0)
 
 
 @pytest.mark.parametrize(

@@ -170,65 +170,6 @@ def shift_residual(X, xbar, r, ws, delta):
     return rr
 
 
-@njit(cache=True, fastmath=True, nogil=True)
-def cd_gram(G, q, beta, lam_half, xty, yty, max_epochs, tol_rel, kkt_tol):
-    """Cyclic coordinate descent on the Gram matrix ``G = X_cᵀX_c`` (used when n > p).
-
-    Maintains ``q = X_cᵀr = X_cᵀy − Gβ`` for every coordinate, so an update costs O(p)
-    instead of O(n), and the exact duality gap is available after every sweep at O(p) cost,
-    with ``‖r‖² = yᵀy − βᵀXᵀy − βᵀq``. Stops when the relative gap is ≤ ``tol_rel`` and the
-    KKT conditions hold to ``kkt_tol`` (see :func:`kkt_excess`). Returns
-    ``(sweeps, relative_gap, converged)``.
-    """
-    p = G.shape[0]
-    diag = np.empty(p)
-    for j in range(p):
-        diag[j] = G[j, j]
-    gap_rel = np.inf
-    epoch = 0
-    while epoch < max_epochs:
-        for j in range(p):
-            gjj = G[j, j]
-            if gjj == 0.0:
-                continue
-            old = beta[j]
-            new = _soft_update(q[j] + old * gjj, lam_half, gjj)
-            if new != old:
-                d = new - old
-                for k in range(p):  # G is symmetric: row j is contiguous, column j is not
-                    q[k] -= d * G[j, k]
-                beta[j] = new
-        epoch += 1
-        gap_rel = gram_gap(G, q, beta, lam_half, xty, yty)
-        if gap_rel <= tol_rel:
-            rr = max(yty - np.dot(beta, xty) - np.dot(beta, q), 0.0)
-            if kkt_excess(q, beta, diag, lam_half, rr, kkt_tol) <= 0.0:
-                return epoch, gap_rel, True
-    return epoch, gap_rel, False
-
-
-@njit(cache=True, fastmath=True, nogil=True)
-def gram_gap(G, q, beta, lam_half, xty, yty):
-    """Relative duality gap from the Gram-form quantities (see :func:`cd_gram`)."""
-    p = G.shape[0]
-    bq = 0.0
-    bxty = 0.0
-    l1 = 0.0
-    max_corr = 0.0
-    for j in range(p):
-        b = beta[j]
-        if G[j, j] > 0.0:
-            a = abs(q[j])
-            if a > max_corr:
-                max_corr = a
-        if b != 0.0:
-            l1 += abs(b)
-            bq += b * q[j]
-            bxty += b * xty[j]
-    rr = max(yty - bxty - bq, 0.0)
-    return lasso_gap(rr, l1, max_corr, bq, lam_half)[0]
-
-
 def warmup() -> None:
     """Compile (or load from the on-disk cache) every kernel, for both memory layouts."""
     for X in (np.eye(3), np.asfortranarray(np.eye(3))):
@@ -239,5 +180,6 @@ def warmup() -> None:
         shift_residual(X, xbar, r, ws, np.zeros(3))
     lasso_gap(1.0, 1.0, 1.0, 0.5, 0.5)  # also called from Python
     kkt_excess(np.ones(3), np.zeros(3), np.ones(3), 0.5, 1.0, 1e-8)
-    G = np.eye(3)
-    cd_gram(G, np.ones(3), np.zeros(3), 0.1, np.ones(3), 3.0, 2, 0.0, 1e-8)
+    from bayesreg.solvers._gram_kernels import warmup_gram
+
+    warmup_gram()

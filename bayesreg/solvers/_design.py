@@ -7,6 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from bayesreg._validation import check_finite_from_squares
+
+#: Largest |mean|/sd of a column for which the cheap formulas Σx² − n·x̄² and XᵀX − n·x̄x̄ᵀ
+#: are used; they lose about log10(1 + ratio²) digits, at most 2 here. Beyond it, exact
+#: centered sums are computed.
+MAX_MEAN_TO_SD = 10.0
+
 
 @dataclass(frozen=True)
 class CenteredDesign:
@@ -44,3 +51,54 @@ def center(
     if const.any():
         Xc[:, const] = 0.0
     return CenteredDesign(Xc, y - y_mean, X_mean, y_mean)
+
+
+@dataclass(frozen=True)
+class GramStats:
+    """Centered cross-products: ``X_cᵀX_c``, ``X_cᵀy_c``, ``y_cᵀy_c`` and the means."""
+
+    gram: NDArray[np.float64]
+    xty: NDArray[np.float64]
+    yty: float
+    x_mean: NDArray[np.float64]
+    y_mean: float
+
+
+def centered_gram(X: NDArray[np.float64], y: NDArray[np.float64], fit_intercept: bool) -> GramStats:
+    """X_cᵀX_c, X_cᵀy_c, y_cᵀy_c without a centered copy of X when that is accurate.
+
+    All products go through NumPy's BLAS (``XᵀX`` is a ``syrk``). Callers should not mix in
+    SciPy's BLAS, a second OpenBLAS whose idle, spinning threads slow this one down. X and y
+    need not have been checked for NaN and inf: the sums of squares computed here do it
+    (:func:`~bayesreg._validation.check_finite_from_squares`), without another pass.
+    """
+    n, p = X.shape
+    with np.errstate(over="ignore", invalid="ignore"):  # NaN, inf, overflow: checked next
+        gram = X.T @ X  # NumPy calls BLAS syrk for XᵀX
+        y_squares = float(y @ y)
+    raw_diag = np.diag(gram).copy()
+    check_finite_from_squares(X, y, raw_diag, y_squares)
+    if not fit_intercept:
+        x_mean, y_mean = np.zeros(p), 0.0
+    else:
+        x_mean, y_mean = X.mean(axis=0), float(y.mean())
+    yc = y - y_mean
+    if fit_intercept:
+        var = raw_diag / n - x_mean**2
+        if np.any(x_mean**2 > MAX_MEAN_TO_SD**2 * np.maximum(var, 0.0)):
+            Xc = center(X, y, True).Xc
+            gram = Xc.T @ Xc
+            xty = Xc.T @ yc
+        else:
+            gram -= n * np.outer(x_mean, x_mean)
+            xty = X.T @ yc  # Σ(x − x̄)(y − ȳ) = Σ x (y − ȳ)
+    else:
+        xty = X.T @ yc
+    # Constant columns (zero variance) must be exactly zero, not rounding noise.
+    suspect = np.flatnonzero(np.diag(gram) <= 1e-12 * raw_diag)
+    if fit_intercept and suspect.size:
+        const = suspect[np.ptp(X[:, suspect], axis=0) == 0]
+        gram[const, :] = 0.0
+        gram[:, const] = 0.0
+        xty[const] = 0.0
+    return GramStats(gram, xty, float(yc @ yc), x_mean, y_mean)

@@ -21,7 +21,12 @@ Speed comes from three things:
   never touched again for this λ;
 * along a path, warm starts from λ_max down and the *sequential strong rule* (Tibshirani et
   al., 2012) to size the first working set; on a tall design (n > p) the path runs on the
-  Gram matrix, where a coordinate update costs O(p) instead of O(n).
+  Gram matrix, where a coordinate update costs O(p) instead of O(n), and on a fixed sign
+  pattern the Lasso is solved exactly as a linear system (an incrementally updated Cholesky
+  factor of the active block): the previous λ's pattern plus the new KKT violators usually
+  *is* the next λ's pattern, so most λ of a path need no sweep at all, and the sweeps that
+  remain only serve to find the pattern. Every answer is still certified by the duality gap
+  and the KKT conditions.
 """
 
 from __future__ import annotations
@@ -41,17 +46,17 @@ from bayesreg._validation import (
     check_shaped,
     check_Xy,
 )
-from bayesreg.conventions import from_half_rss, to_half_rss
+from bayesreg.conventions import from_half_rss, half_rss_grid, to_half_rss
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.optimality import rss_gradient_at_zero
 from bayesreg.solvers._cd_kernels import (
     cd_epochs,
-    cd_gram,
     kkt_excess,
     lasso_gap,
     shift_residual,
 )
-from bayesreg.solvers._design import center
+from bayesreg.solvers._design import MAX_MEAN_TO_SD, center, centered_gram
+from bayesreg.solvers._gram_kernels import gram_path, gram_path_state
 
 _CHECK_EVERY = 10  # at most this many sweeps between two restricted-gap checks
 _INNER_TOL_FRACTION = 0.3  # a working set is solved to 0.3 × the current full gap (celer)
@@ -207,12 +212,14 @@ def lasso_path(
         ``lams`` (decreasing), ``coefs`` of shape (n_lams, n_features), ``intercepts``,
         ``n_iter``, ``gaps`` and ``converged`` per λ.
     """
-    Xa, ya = check_Xy(X, y)
+    Xa, ya = check_Xy(X, y, finite=False)  # finiteness: from XᵀX below, or checked here
     tol = check_scale(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
     n, p = Xa.shape
+    if n <= p:
+        Xa, ya = check_Xy(Xa, ya)
     # Many λ on a tall design: one Gram matrix makes every sweep O(p·changes), not O(n·p).
-    stats = _centered_gram(Xa, ya, fit_intercept) if n > p else None
+    stats = centered_gram(Xa, ya, fit_intercept) if n > p else None
     prob = None if stats is not None else _Problem.build(Xa, ya, fit_intercept)
     xty = stats.xty if stats is not None else prob.corr(prob.yc)  # type: ignore[union-attr]
     if lams is None:
@@ -232,21 +239,22 @@ def lasso_path(
     converged = np.zeros(grid.size, dtype=bool)
     beta = np.zeros(p)
     if stats is not None:
-        q = stats.xty.copy()
-        for k, lam in enumerate(grid):
-            # (no extrapolated warm start here: re-forming q = Xᵀy − Gβ costs what it saves)
-            n_iter[k], gaps[k], converged[k] = cd_gram(
-                stats.gram,
-                q,
-                beta,
-                to_half_rss(float(lam)),
-                stats.xty,
-                stats.yty,
-                max_iter,
-                tol,
-                _KKT_TOL,
-            )
-            coefs[k] = beta
+        # No extrapolated warm start here: the kernel follows the previous λ's sign pattern
+        # exactly (the path is linear in λ on a fixed pattern), see _gram_kernels.
+        gram_path(
+            stats.gram,
+            stats.xty,
+            stats.yty,
+            half_rss_grid(grid),
+            max_iter,
+            tol,
+            _KKT_TOL,
+            coefs,
+            n_iter,
+            gaps,
+            converged,
+            *gram_path_state(p),
+        )
         intercepts = stats.y_mean - coefs @ stats.x_mean
     else:
         assert prob is not None
@@ -301,12 +309,6 @@ def _check_lasso_lam(lam: float) -> float:
     return lam
 
 
-#: Largest |mean|/sd of a column for which the cheap formulas Σx² − n·x̄² and XᵀX − n·x̄x̄ᵀ
-#: are used; they lose about log10(1 + ratio²) digits, at most 2 here. Beyond it, exact
-#: centered sums are computed.
-_MAX_MEAN_TO_SD = 10.0
-
-
 @dataclass
 class _Problem:
     """The centered problem, usually without a centered copy of X (kept private).
@@ -339,7 +341,7 @@ class _Problem:
         const = norms2 <= 1e-12 * raw
         if const.any():
             const[const] = np.ptp(X[:, const], axis=0) == 0
-        large_mean = ~const & (x_mean**2 > _MAX_MEAN_TO_SD**2 * np.maximum(norms2, 0.0) / n)
+        large_mean = ~const & (x_mean**2 > MAX_MEAN_TO_SD**2 * np.maximum(norms2, 0.0) / n)
         design = None
         if large_mean.any():
             design = center(X, y, True)  # exact centered copy, constant columns exactly 0
@@ -536,48 +538,6 @@ def _full_gap(
     return lasso_gap(
         float(r @ r), float(np.abs(beta).sum()), max_corr, float(beta @ corr), lam_half
     )
-
-
-@dataclass(frozen=True)
-class _GramStats:
-    gram: NDArray[np.float64]
-    xty: NDArray[np.float64]
-    yty: float
-    x_mean: NDArray[np.float64]
-    y_mean: float
-
-
-def _centered_gram(
-    X: NDArray[np.float64], y: NDArray[np.float64], fit_intercept: bool
-) -> _GramStats:
-    """X_cᵀX_c, X_cᵀy_c, y_cᵀy_c without a centered copy of X when that is accurate."""
-    n, p = X.shape
-    if not fit_intercept:
-        x_mean, y_mean = np.zeros(p), 0.0
-    else:
-        x_mean, y_mean = X.mean(axis=0), float(y.mean())
-    yc = y - y_mean
-    gram = X.T @ X  # NumPy calls BLAS syrk for XᵀX
-    raw_diag = np.diag(gram).copy()
-    if fit_intercept:
-        var = raw_diag / n - x_mean**2
-        if np.any(x_mean**2 > _MAX_MEAN_TO_SD**2 * np.maximum(var, 0.0)):
-            Xc = center(X, y, True).Xc
-            gram = Xc.T @ Xc
-            xty = Xc.T @ yc
-        else:
-            gram -= n * np.outer(x_mean, x_mean)
-            xty = X.T @ yc  # Σ(x − x̄)(y − ȳ) = Σ x (y − ȳ)
-    else:
-        xty = X.T @ yc
-    # Constant columns (zero variance) must be exactly zero, not rounding noise.
-    suspect = np.flatnonzero(np.diag(gram) <= 1e-12 * raw_diag)
-    if fit_intercept and suspect.size:
-        const = suspect[np.ptp(X[:, suspect], axis=0) == 0]
-        gram[const, :] = 0.0
-        gram[:, const] = 0.0
-        xty[const] = 0.0
-    return _GramStats(gram, xty, float(yc @ yc), x_mean, y_mean)
 
 
 def _warn_not_converged(lam: float, gap: float, tol: float, max_iter: int) -> None:

@@ -5,10 +5,13 @@ Objective (see :mod:`bayesreg.conventions`)::
     minimize over (β₀, β):  ‖y − β₀ − Xβ‖²₂ + λ‖β‖²₂
 
 After centering (which profiles out the unpenalized intercept) the minimizer solves the
-normal equations ``(XᵀX + λI) β = Xᵀy``. We never form an inverse:
+normal equations ``(XᵀX + λI) β = Xᵀy``. We never form an inverse, and every
+large product goes through NumPy's BLAS (mixing in SciPy's, a second OpenBLAS, makes the
+two libraries' idle threads compete for the cores):
 
 * n ≥ p: the Gram matrix XᵀX is formed with a symmetric rank-k update (BLAS ``syrk``, half
-  the flops of a general product) and ``XᵀX + λI`` is solved by Cholesky;
+  the flops of a general product; no centered copy of X unless a column's mean is large
+  against its spread) and ``XᵀX + λI`` is solved by Cholesky;
 * p > n: the dual (kernel) system ``(XXᵀ + λI) α = y``, n × n, then ``β = Xᵀα``;
 * several λ at once: one thin SVD ``X = U diag(d) Vᵀ`` gives every solution as
   ``β(λ) = V diag(d / (d² + λ)) Uᵀy`` (each singular direction shrunk by d²/(d² + λ)).
@@ -21,10 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
-from scipy.linalg.blas import dsyrk
 
 from bayesreg._validation import check_penalties, check_penalty, check_Xy
-from bayesreg.solvers._design import center
+from bayesreg.solvers._design import center, centered_gram
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,19 @@ def ridge_closed_form(
     -------
     RidgeResult
     """
-    Xa, ya = check_Xy(X, y)
+    Xa, ya = check_Xy(X, y, finite=False)  # finiteness: from XᵀX below, or checked here
     several = np.ndim(lam) > 0
     lams = check_penalties(lam, "lam") if several else None
     lam_s = None if several else check_penalty(lam)  # type: ignore[arg-type]
+    n, p = Xa.shape
+    if lam_s is not None and lam_s > 0.0 and n >= p:
+        stats = centered_gram(Xa, ya, fit_intercept)
+        gram = stats.gram
+        gram.flat[:: p + 1] += lam_s
+        coef = _cho_solve(gram, stats.xty, lam_s)
+        intercept = float(stats.y_mean - coef @ stats.x_mean) if fit_intercept else 0.0
+        return RidgeResult(coef, intercept, lam_s)
+    Xa, ya = check_Xy(Xa, ya)
     design = center(Xa, ya, fit_intercept, order="C")
     Xc, yc = design.Xc, design.yc
     if lams is not None:
@@ -79,39 +90,31 @@ def ridge_closed_form(
         )
         return RidgeResult(coef, intercept, lams)
     assert lam_s is not None
-    n, p = Xc.shape
     if lam_s == 0.0:  # least squares: needs a full-rank design, checked on the singular values
         coef = _ridge_svd(Xc, yc, np.zeros(1))[0]
-    elif n >= p:
-        coef = _ridge_primal(Xc, yc, lam_s)
     else:
         coef = _ridge_dual(Xc, yc, lam_s)
     intercept = float(design.intercept(coef)) if fit_intercept else 0.0
     return RidgeResult(coef, intercept, lam_s)
 
 
-def _ridge_primal(Xc: NDArray[np.float64], yc: NDArray[np.float64], lam: float) -> np.ndarray:
-    # Xc is C-ordered (n, p), so Xc.T is a Fortran-ordered (p, n) view: syrk gives XᵀX.
-    gram = dsyrk(1.0, Xc.T, trans=0, lower=1)
-    gram.flat[:: gram.shape[0] + 1] += lam
-    return _cho_solve(gram, Xc.T @ yc, lam)
-
-
 def _ridge_dual(Xc: NDArray[np.float64], yc: NDArray[np.float64], lam: float) -> np.ndarray:
-    kernel = dsyrk(1.0, Xc.T, trans=1, lower=1)  # (Xcᵀ)ᵀ(Xcᵀ) = Xc Xcᵀ, n × n
+    kernel = Xc @ Xc.T  # NumPy calls BLAS syrk for a product with its own transpose, n × n
     kernel.flat[:: kernel.shape[0] + 1] += lam
     alpha = _cho_solve(kernel, yc, lam)
     return Xc.T @ alpha
 
 
 def _cho_solve(a: NDArray[np.float64], b: NDArray[np.float64], lam: float) -> np.ndarray:
+    """Solve the symmetric positive definite system ``a x = b`` by Cholesky."""
     try:
-        factor = scipy.linalg.cho_factor(a, lower=True, overwrite_a=True, check_finite=False)
+        low = np.linalg.cholesky(a)
     except np.linalg.LinAlgError:
         raise ValueError(
             f"the Ridge system is singular at lam={lam!r} (rank-deficient design); use lam > 0"
         ) from None
-    return scipy.linalg.cho_solve(factor, b, check_finite=False)
+    z = scipy.linalg.solve_triangular(low, b, lower=True, check_finite=False)
+    return scipy.linalg.solve_triangular(low, z, lower=True, trans=1, check_finite=False)
 
 
 def _ridge_svd(

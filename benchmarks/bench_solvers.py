@@ -123,10 +123,10 @@ def main() -> None:
     ap.add_argument(
         "--settle",
         type=float,
-        default=0.2,
-        help="idle seconds before each timed call, so that every call (ours and scikit-learn's)\n"
-        "starts with the BLAS threads of the previous one asleep (OpenBLAS threads spin\n"
-        "for a while after a call; NumPy and SciPy each ship their own OpenBLAS)",
+        default=0.0,
+        help="idle seconds before each timed call (default 0: back-to-back repeats, warm\n"
+        "caches). With e.g. 0.2 every call (ours and scikit-learn's) starts with the BLAS\n"
+        "threads of the previous one asleep and colder caches, as a first call would.",
     )
     args = ap.parse_args()
     global SETTLE

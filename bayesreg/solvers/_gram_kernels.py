@@ -114,7 +114,7 @@ def cd_gram(
     diag = np.empty(p)
     for j in range(p):
         diag[j] = G[j, j]
-    work = np.empty((2, p))
+    work = np.empty((6, p))
     pattern = np.empty(p)
     gap_rel = np.inf
     solved = False  # β is the solution on its pattern at this λ
@@ -135,7 +135,7 @@ def cd_gram(
     for _ in range(8):
         if must_solve:
             solved = _solve_pattern(
-                G, q, beta, pattern, lam_half, xty, chol, act, pos, size, work, bdir, qdir
+                G, q, beta, pattern, lam_half, xty, chol, act, pos, size, work, bdir, qdir, kkt_tol
             )
         if not solved:
             break
@@ -144,7 +144,9 @@ def cd_gram(
         if gap_rel <= tol_rel and _gram_kkt_ok(q, beta, diag, lam_half, xty, yty, kkt_tol):
             return 0, gap_rel, True
         if not _set_pattern(pattern, beta, q, lam_half, True):
-            break  # no violator, yet not certified (rounding): leave it to the sweeps
+            if must_solve:
+                break  # no violator, yet a fresh solve is not certified: sweeps decide
+            _set_pattern(pattern, beta, q, lam_half, False)  # followed: solve afresh once
         must_solve = True
     lam_ref[0] = -1.0  # from here on β is moved by sweeps
     epoch = 0
@@ -175,7 +177,7 @@ def cd_gram(
         elif epoch >= next_try:
             _set_pattern(pattern, beta, q, lam_half, False)
             if _solve_pattern(
-                G, q, beta, pattern, lam_half, xty, chol, act, pos, size, work, bdir, qdir
+                G, q, beta, pattern, lam_half, xty, chol, act, pos, size, work, bdir, qdir, kkt_tol
             ):
                 gap_rel = gram_gap(G, q, beta, lam_half, xty, yty)
                 if gap_rel <= tol_rel and _gram_kkt_ok(q, beta, diag, lam_half, xty, yty, kkt_tol):
@@ -202,15 +204,20 @@ def _follow_pattern(beta, q, bdir, qdir, dlam, act, m):
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def _solve_pattern(G, q, beta, pattern, lam_half, xty, chol, act, pos, size, work, bdir, qdir):
+def _solve_pattern(
+    G, q, beta, pattern, lam_half, xty, chol, act, pos, size, work, bdir, qdir, kkt_tol
+):
     """Solve the Lasso on a sign ``pattern`` (-1, 0, 1 per feature); keep it if the signs hold.
 
     The factor is first brought to the support of ``pattern`` (deleting and appending
     columns, O(|S|²) each). Then ``G_SS β_S = xty_S − λ½·s`` and ``G_SS b = s`` are solved in
-    one pass over the factor. If every ``β_j`` has the sign ``s_j``, ``beta``, ``q`` (recomputed
-    from ``xty``, which also clears the rounding drift of earlier updates), ``bdir = b`` and
-    ``qdir = G_{:,S} b`` are replaced and True is returned; otherwise they are left as they
-    were and False is returned.
+    one pass over the factor, and ``q = xty − G_{:,S} β_S``, ``G_{:,S} b`` formed from scratch
+    (which also clears the rounding drift of earlier updates). When the stationarity residual
+    ``q_S − λ½·s`` (or ``G_SS b − s``) is not far inside the KKT tolerance, as happens on
+    ill-conditioned supports (error ≈ cond(G_SS)·eps), up to two rounds of iterative
+    refinement reuse the factor. If every ``β_j`` has the sign ``s_j``, ``beta``, ``q``,
+    ``bdir = b`` and ``qdir = G_{:,S} b`` are replaced and True is returned; otherwise they are
+    left as they were and False is returned. ``work`` must have shape (6, p).
     """
     p = G.shape[0]
     for i in range(size[0] - 1, -1, -1):
@@ -224,32 +231,58 @@ def _solve_pattern(G, q, beta, pattern, lam_half, xty, chol, act, pos, size, wor
     if n_new and not _chol_append(G, chol, act, pos, size, work[0, :n_new].astype(np.int64)):
         return False  # G_SS numerically singular: leave it to the sweeps
     m = size[0]
-    x = work[0, :m]
-    b = work[1, :m]
+    x, b, dx, db, qt, qdt = work[0, :m], work[1, :m], work[2, :m], work[3, :m], work[4], work[5]
     for i in range(m):
         j = act[i]
         x[i] = xty[j] - lam_half * pattern[j]
         b[i] = pattern[j]
     _chol_solve2(chol, m, x, b)
-    for i in range(m):
-        if x[i] * pattern[act[i]] <= 0.0:
-            return False
+    for k in range(p):
+        qt[k] = xty[k]
+        qdt[k] = 0.0
+    _add_rows(G, act, m, x, b, qt, qdt)
+    for _ in range(3):
+        for i in range(m):
+            if x[i] * pattern[act[i]] <= 0.0:
+                return False
+        worst_x = 0.0
+        worst_b = 0.0
+        for i in range(m):
+            j = act[i]
+            dx[i] = qt[j] - lam_half * pattern[j]  # G_SS δ = q_S − λ½·s corrects β_S
+            db[i] = pattern[j] - qdt[j]  # G_SS δ = s − G_SS b corrects b
+            worst_x = max(worst_x, abs(dx[i]))
+            worst_b = max(worst_b, abs(db[i]))
+        if worst_x <= 1e-2 * kkt_tol * lam_half and worst_b <= 1e-2 * kkt_tol:
+            break
+        _chol_solve2(chol, m, dx, db)
+        for i in range(m):
+            x[i] += dx[i]
+            b[i] += db[i]
+        _add_rows(G, act, m, dx, db, qt, qdt)
     for k in range(p):
         beta[k] = 0.0
         bdir[k] = 0.0
-        q[k] = xty[k]
-        qdir[k] = 0.0
+        q[k] = qt[k]
+        qdir[k] = qdt[k]
     for i in range(m):
-        j = act[i]
+        beta[act[i]] = x[i]
+        bdir[act[i]] = b[i]
+    return True
+
+
+@njit(cache=True, fastmath=True, nogil=True)
+def _add_rows(G, act, m, x, b, q, qb):
+    """``q −= G_{:,S} x`` and ``qb += G_{:,S} b``, reading each row of G once."""
+    p = G.shape[0]
+    for i in range(m):
+        row = G[act[i]]
         xi = x[i]
         bi = b[i]
-        beta[j] = xi
-        bdir[j] = bi
         for k in range(p):
-            g = G[j, k]
+            g = row[k]
             q[k] -= xi * g
-            qdir[k] += bi * g
-    return True
+            qb[k] += bi * g
 
 
 @njit(cache=True, fastmath=True, nogil=True)

@@ -36,6 +36,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import (
@@ -67,6 +68,7 @@ _MAX_MIN_EPOCHS = 50
 #: KKT conditions required at convergence, relative to λ (beyond the duality gap).
 _KKT_TOL = 1e-9
 _F_ORDER_WS = 64  # working sets larger than this sweep a Fortran-ordered copy of X
+_STABLE_SWEEPS = 50  # sweeps on unchanged signs before trying a solve on the sign pattern
 
 
 @dataclass(frozen=True)
@@ -399,7 +401,21 @@ def _solve(
     norms = np.sqrt(norms2)
     n_alive = int(alive.sum())
     epochs = 0
+    last_pattern = None  # signs before the previous working-set solve
+    tried = None  # the last pattern solved for
     while True:
+        pattern = np.sign(beta)
+        if (
+            last_pattern is not None
+            and np.array_equal(pattern, last_pattern)
+            and not np.array_equal(pattern, tried)
+        ):
+            # The sweeps kept the same signs through a whole working-set solve: the pattern
+            # is most likely the solution's, where the Lasso is a linear system. Solve it
+            # (once per pattern); the gap and KKT test below decide whether it is the optimum.
+            r = _solve_on_pattern(prob, beta, lam_half, r)
+            tried = pattern
+            pattern = np.sign(beta)
         corr = prob.corr(r)
         gap_rel, gap, scale = _full_gap(r, beta, corr, lam_half, alive)
         # Converged: objective certified by the gap, and coefficients by the KKT conditions
@@ -453,8 +469,52 @@ def _solve(
             tol_in,
             _INNER_TOL_FRACTION * tol,
             min_epochs,
+            None if tried is None else tried[ws],
         )
         ws_size = 0  # next working set: twice the support (celer's rule)
+        last_pattern = pattern
+
+
+def _solve_on_pattern(
+    prob: _Problem, beta: NDArray[np.float64], lam_half: float, r: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """On a fixed sign pattern (support S, signs s) solve ``X_SᵀX_S β_S = X_Sᵀy − λ½·s``.
+
+    If the solution keeps the signs s, ``beta`` is overwritten and the new residual returned;
+    otherwise (or if ``X_S`` is numerically rank-deficient) ``beta`` is left alone and ``r``
+    returned. Cost: one ``syrk`` of the centered support columns, |S|²n/2, and a Cholesky.
+    """
+    support = np.flatnonzero(beta)
+    n = prob.X.shape[0]
+    if support.size == 0 or support.size >= n:
+        return r
+    Xs = prob.X[:, support] - prob.shift[support]
+    gram = Xs.T @ Xs
+    signs = np.sign(beta[support])
+    try:
+        low = np.linalg.cholesky(gram)
+    except np.linalg.LinAlgError:
+        return r
+    diag = np.diag(low)
+    if diag.min() <= 1e-7 * diag.max():  # condition number beyond ~1e14: not trustworthy
+        return r
+    rhs = Xs.T @ prob.yc - lam_half * signs
+    x = np.zeros(support.size)
+    r_new = prob.yc
+    # Iterative refinement: the stationarity residual X_Sᵀr − λ½·s is recomputed from the
+    # residual itself and solved for again, so ill-conditioned supports still reach it to
+    # rounding level (one solve alone leaves an error of about cond(X_SᵀX_S)·eps).
+    for _ in range(3):
+        z = scipy.linalg.solve_triangular(low, rhs, lower=True)
+        x += scipy.linalg.solve_triangular(low, z, lower=True, trans=1)
+        r_new = prob.yc - Xs @ x
+        rhs = Xs.T @ r_new - lam_half * signs
+        if np.max(np.abs(rhs)) <= 1e-3 * _KKT_TOL * lam_half:
+            break
+    if not np.all(x * signs > 0.0):
+        return r
+    beta[support] = x
+    return r_new
 
 
 def _solve_working_set(
@@ -467,11 +527,14 @@ def _solve_working_set(
     tol_in: float,
     tol_final: float,
     min_epochs: int,
+    tried: NDArray[np.float64] | None,
 ) -> int:
     """Coordinate descent on the working set with Anderson acceleration.
 
     Stops when the restricted gap is ≤ ``tol_final``, or ≤ ``tol_in`` after at least
-    ``min_epochs`` sweeps.
+    ``min_epochs`` sweeps, or when the signs of β have not changed for ``_STABLE_SWEEPS``
+    sweeps (slow, ill-conditioned convergence on a settled pattern: the caller then solves
+    on the pattern directly) unless they are ``tried``, the signs the caller last solved for.
 
     Every ``_ANDERSON_K`` sweeps the last iterates are extrapolated (Anderson, 1965; as in
     Bertrand & Massias, 2021); the extrapolated point is kept only when it lowers the
@@ -489,6 +552,8 @@ def _solve_working_set(
     hist[0] = beta[ws]
     filled = 1
     epochs = 0
+    signs = np.sign(beta[ws])
+    stable_since = 0
     while epochs < max_epochs:
         done, gap_in = cd_epochs(X, xbar, r, beta, norms2, ws, lam_half, 1, tol_in, _CHECK_EVERY)
         epochs += done
@@ -498,6 +563,13 @@ def _solve_working_set(
         filled += 1
         if filled == K + 1:
             filled = 1
+            now = np.sign(hist[K])
+            if not np.array_equal(now, signs):
+                signs, stable_since = now, epochs
+            elif epochs - stable_since >= _STABLE_SWEEPS and not (
+                tried is not None and np.array_equal(now, tried)
+            ):
+                break
             U = np.diff(hist, axis=0)
             try:
                 c = np.linalg.solve(U @ U.T, np.ones(K))

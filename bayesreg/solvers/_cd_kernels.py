@@ -170,8 +170,11 @@ def shift_residual(X, xbar, r, ws, delta):
     return rr
 
 
-def warmup() -> None:
-    """Compile (or load from the on-disk cache) every kernel, for both memory layouts."""
+def warmup(gram: bool = True) -> None:
+    """Compile (or load from the on-disk cache) the kernels, for both memory layouts.
+
+    ``gram=False`` leaves out the Gram-path kernels (only ``lasso_path`` on n > p uses them).
+    """
     for X in (np.eye(3), np.asfortranarray(np.eye(3))):
         xbar = np.zeros(3)
         r = np.ones(3)
@@ -180,6 +183,7 @@ def warmup() -> None:
         shift_residual(X, xbar, r, ws, np.zeros(3))
     lasso_gap(1.0, 1.0, 1.0, 0.5, 0.5)  # also called from Python
     kkt_excess(np.ones(3), np.zeros(3), np.ones(3), 0.5, 1.0, 1e-8)
-    from bayesreg.solvers._gram_kernels import warmup_gram
+    if gram:
+        from bayesreg.solvers._gram_kernels import warmup_gram
 
-    warmup_gram()
+        warmup_gram()

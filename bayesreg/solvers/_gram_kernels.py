@@ -26,75 +26,27 @@ from bayesreg.solvers._cd_kernels import _soft_update, kkt_excess, lasso_gap
 
 @njit(cache=True, nogil=True)
 def gram_path(
-    G,
-    xty,
-    yty,
-    lam_halves,
-    max_epochs,
-    tol_rel,
-    kkt_tol,
-    coefs,
-    n_iter,
-    gaps,
-    converged,
-    chol,
-    act,
-    pos,
-    size,
-    bdir,
-    qdir,
-    lam_ref,
+    G, xty, yty, lam_halves, max_epochs, tol_rel, kkt_tol, coefs, n_iter, gaps, converged, state
 ):
     """Solve at each λ½ of ``lam_halves`` in turn (warm starts), filling the output arrays.
 
-    The last seven arguments are the state of :func:`cd_gram` (see :func:`gram_path_state`).
+    ``state`` is :func:`gram_path_state`'s tuple, handed from one λ to the next.
     """
     q = xty.copy()
     beta = np.zeros(G.shape[0])
     for k in range(lam_halves.shape[0]):
         n_iter[k], gaps[k], converged[k] = cd_gram(
-            G,
-            q,
-            beta,
-            lam_halves[k],
-            xty,
-            yty,
-            max_epochs,
-            tol_rel,
-            kkt_tol,
-            chol,
-            act,
-            pos,
-            size,
-            bdir,
-            qdir,
-            lam_ref,
+            G, q, beta, lam_halves[k], xty, yty, max_epochs, tol_rel, kkt_tol, state
         )
         coefs[k, :] = beta
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def cd_gram(
-    G,
-    q,
-    beta,
-    lam_half,
-    xty,
-    yty,
-    max_epochs,
-    tol_rel,
-    kkt_tol,
-    chol,
-    act,
-    pos,
-    size,
-    bdir,
-    qdir,
-    lam_ref,
-):
+def cd_gram(G, q, beta, lam_half, xty, yty, max_epochs, tol_rel, kkt_tol, state):
     """Solve the Lasso at ``lam_half`` from the state left by the previous λ of a path.
 
-    ``q`` and ``beta`` are updated in place; ``chol, act, pos, size`` hold the Cholesky factor
+    ``q`` and ``beta`` are updated in place. ``state = (chol, act, pos, size, bdir, qdir,
+    lam_ref)``: ``chol, act, pos, size`` hold the Cholesky factor
     of ``G_SS`` (``act[:size[0]]`` lists S, ``pos[j]`` is j's place or -1), and ``bdir, qdir,
     lam_ref[0]`` the direction along which β and q move with λ on the current pattern, valid
     when ``lam_ref[0] > 0`` (β is then the pattern solution at ``lam_ref[0]``; a sentinel,
@@ -110,6 +62,7 @@ def cd_gram(
     Returns ``(sweeps, relative_gap, converged)``; converged means the relative gap is
     ≤ ``tol_rel`` and the KKT conditions hold to ``kkt_tol`` (see :func:`kkt_excess`).
     """
+    chol, act, pos, size, bdir, qdir, lam_ref = state
     p = G.shape[0]
     diag = np.empty(p)
     for j in range(p):
@@ -496,5 +449,5 @@ def warmup_gram() -> None:
         n_iter,
         gaps,
         converged,
-        *gram_path_state(3),
+        gram_path_state(3),
     )

@@ -255,7 +255,7 @@ def lasso_path(
             n_iter,
             gaps,
             converged,
-            *gram_path_state(p),
+            gram_path_state(p),
         )
         intercepts = stats.y_mean - coefs @ stats.x_mean
     else:

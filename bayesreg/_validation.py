@@ -27,7 +27,7 @@ def check_matrix(X: ArrayLike, name: str = "X", *, finite: bool = True) -> NDArr
     return arr
 
 
-def check_vector(y: ArrayLike, name: str = "y", *, finite: bool = True) -> NDArray[np.float64]:
+def check_vector(y: ArrayLike, name: str = "y") -> NDArray[np.float64]:
     """Return ``y`` as a finite 1-D float64 array or raise ``ValueError``."""
     arr = _as_float(y, name)
     if arr.ndim == 2 and arr.shape[1] == 1:
@@ -36,39 +36,35 @@ def check_vector(y: ArrayLike, name: str = "y", *, finite: bool = True) -> NDArr
         raise ValueError(f"{name} must be 1-D; got shape {arr.shape}")
     if arr.shape[0] == 0:
         raise ValueError(f"{name} is empty")
-    if finite:
-        _check_finite(arr, name)
+    _check_finite(arr, name)
     return arr
 
 
-def check_finite_from_squares(
-    X: NDArray[np.float64], y: NDArray[np.float64], x_squares: NDArray[np.float64], y_squares: float
-) -> None:
-    """Finiteness of X and y from Σx² per column and Σy², saving a pass over the data.
+def check_finite_from_squares(X: NDArray[np.float64], x_squares: NDArray[np.float64]) -> None:
+    """Finiteness of X from its column sums of squares, saving a pass over the data.
 
-    A NaN or ±inf anywhere makes its sum of squares NaN or inf, so finite sums prove finite
-    data. Otherwise the full check names the problem; if the data are finite after all, the
-    squares overflowed, which is reported as values too large to work with.
+    A NaN or ±inf anywhere makes its column's sum of squares NaN or inf, so finite sums prove
+    finite data. Otherwise the full check names the problem; if X is finite after all, a
+    column's sum of squares overflowed float64, which is reported as such.
     """
-    if np.isfinite(y_squares) and np.all(np.isfinite(x_squares)):
+    if np.all(np.isfinite(x_squares)):
         return
     _check_finite(X, "X")
-    _check_finite(y, "y")
     raise ValueError(
-        "X or y has values too large to square in float64 (|value| > 1e154); rescale the data"
+        "X has values too large: a column's sum of squares overflows float64; rescale X"
     )
 
 
 def check_Xy(
-    X: ArrayLike, y: ArrayLike, *, finite: bool = True
+    X: ArrayLike, y: ArrayLike, *, finite_X: bool = True
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Validate a design matrix and a response together (shapes must match).
 
-    ``finite=False`` skips the pass over X and y that looks for NaN and inf; the caller must
-    then call :func:`check_finite_from_squares` on sums of squares it computes anyway.
+    ``finite_X=False`` skips the pass over X that looks for NaN and inf; the caller must then
+    call :func:`check_finite_from_squares` on the column sums of squares it computes anyway.
     """
-    Xa = check_matrix(X, finite=finite)
-    ya = check_vector(y, finite=finite)
+    Xa = check_matrix(X, finite=finite_X)
+    ya = check_vector(y)
     if Xa.shape[0] != ya.shape[0]:
         raise ValueError(
             f"X and y have mismatched lengths: X has {Xa.shape[0]} rows, y has {ya.shape[0]}"

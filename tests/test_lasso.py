@@ -926,9 +926,15 @@ def test_values_whose_squares_overflow_are_rejected(where):
     if where == "X":
         X[3, 2] = 1e200
     else:
-        y[7] = -1e200
-    with pytest.raises(ValueError, match=r"too large to square"):
-        lasso_path(X, y, n_lams=3)
+        y[2] = -1e200
+    for fit_intercept in (True, False):
+        message = rf"{where} has values too large.*overflows float64"
+        with pytest.raises(ValueError, match=message):
+            lasso_path(X, y, n_lams=3, fit_intercept=fit_intercept)  # Gram route (n > p)
+        with pytest.raises(ValueError, match=message):
+            lasso_path(X[:4], y[:4], n_lams=3, fit_intercept=fit_intercept)  # n ≤ p
+        with pytest.raises(ValueError, match=message):
+            lasso_cd(X, y, 1.0, fit_intercept=fit_intercept)
 
 
 @pytest.mark.parametrize(("X", "y", "match"), _bad_Xy_cases())

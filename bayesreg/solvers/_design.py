@@ -14,6 +14,11 @@ from bayesreg._validation import check_finite_from_squares
 #: centered sums are computed.
 MAX_MEAN_TO_SD = 10.0
 
+#: The same bound for XᵀX − n·x̄x̄ᵀ when the Gram matrix *is* the problem (Ridge, the Lasso
+#: path on a tall design): a relative error in G is multiplied by cond(G) in the solution,
+#: so only means ≤ 0.1 sd (≤ 0.01 digit lost) take the cheap formula.
+GRAM_MAX_MEAN_TO_SD = 0.1
+
 
 @dataclass(frozen=True)
 class CenteredDesign:
@@ -55,45 +60,53 @@ def center(
 
 @dataclass(frozen=True)
 class GramStats:
-    """Centered cross-products: ``X_cᵀX_c``, ``X_cᵀy_c``, ``y_cᵀy_c`` and the means."""
+    """Centered cross-products: ``X_cᵀX_c``, ``X_cᵀy_c``, ``y_cᵀy_c`` and the means.
+
+    ``Xc`` is the exactly centered copy of X when one had to be made (large column means),
+    else None (X itself, with ``x_mean`` subtracted on the fly, is accurate).
+    """
 
     gram: NDArray[np.float64]
     xty: NDArray[np.float64]
     yty: float
     x_mean: NDArray[np.float64]
     y_mean: float
+    Xc: NDArray[np.float64] | None = None
 
 
 def centered_gram(X: NDArray[np.float64], y: NDArray[np.float64], fit_intercept: bool) -> GramStats:
     """X_cᵀX_c, X_cᵀy_c, y_cᵀy_c without a centered copy of X when that is accurate.
 
     All products go through NumPy's BLAS (``XᵀX`` is a ``syrk``). Callers should not mix in
-    SciPy's BLAS, a second OpenBLAS whose idle, spinning threads slow this one down. X and y
-    need not have been checked for NaN and inf: the sums of squares computed here do it
-    (:func:`~bayesreg._validation.check_finite_from_squares`), without another pass.
+    SciPy's BLAS, a second OpenBLAS whose idle, spinning threads slow this one down. X need
+    not have been checked for NaN and inf: its column sums of squares, computed here anyway,
+    do it (:func:`~bayesreg._validation.check_finite_from_squares`) without another pass.
     """
     n, p = X.shape
-    with np.errstate(over="ignore", invalid="ignore"):  # NaN, inf, overflow: checked next
-        gram = X.T @ X  # NumPy calls BLAS syrk for XᵀX
-        y_squares = float(y @ y)
-    raw_diag = np.diag(gram).copy()
-    check_finite_from_squares(X, y, raw_diag, y_squares)
+    Xc = None
     if not fit_intercept:
+        with np.errstate(over="ignore", invalid="ignore"):  # NaN, inf, overflow: checked next
+            gram = X.T @ X  # NumPy calls BLAS syrk for XᵀX
+        raw_diag = np.diag(gram).copy()
+        check_finite_from_squares(X, raw_diag)
         x_mean, y_mean = np.zeros(p), 0.0
+        yc = y
+        xty = X.T @ y
     else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            raw_diag = np.einsum("ij,ij->j", X, X)
+        check_finite_from_squares(X, raw_diag)
         x_mean, y_mean = X.mean(axis=0), float(y.mean())
-    yc = y - y_mean
-    if fit_intercept:
+        yc = y - y_mean
         var = raw_diag / n - x_mean**2
-        if np.any(x_mean**2 > MAX_MEAN_TO_SD**2 * np.maximum(var, 0.0)):
+        if np.any(x_mean**2 > GRAM_MAX_MEAN_TO_SD**2 * np.maximum(var, 0.0)):
             Xc = center(X, y, True).Xc
             gram = Xc.T @ Xc
             xty = Xc.T @ yc
         else:
+            gram = X.T @ X
             gram -= n * np.outer(x_mean, x_mean)
             xty = X.T @ yc  # Σ(x − x̄)(y − ȳ) = Σ x (y − ȳ)
-    else:
-        xty = X.T @ yc
     # Constant columns (zero variance) must be exactly zero, not rounding noise.
     suspect = np.flatnonzero(np.diag(gram) <= 1e-12 * raw_diag)
     if fit_intercept and suspect.size:
@@ -101,4 +114,6 @@ def centered_gram(X: NDArray[np.float64], y: NDArray[np.float64], fit_intercept:
         gram[const, :] = 0.0
         gram[:, const] = 0.0
         xty[const] = 0.0
-    return GramStats(gram, xty, float(yc @ yc), x_mean, y_mean)
+    with np.errstate(over="ignore"):  # a huge y: inf here, which only the Lasso minds
+        yty = float(yc @ yc)
+    return GramStats(gram, xty, yty, x_mean, y_mean, Xc)

@@ -213,6 +213,9 @@ def _solve_pattern(
             x[i] += dx[i]
             b[i] += db[i]
         _add_rows(G, act, m, dx, db, qt, qdt)
+    for i in range(m):
+        if x[i] * pattern[act[i]] <= 0.0:
+            return False
     for k in range(p):
         beta[k] = 0.0
         bdir[k] = 0.0
@@ -284,8 +287,21 @@ def _set_pattern(pattern, beta, q, lam_half, with_violators):
 
 @njit(cache=True, nogil=True)
 def _gram_kkt_ok(q, beta, diag, lam_half, xty, yty, kkt_tol):
+    """KKT test on ``q = xty − Gβ``, with a rounding floor that fits the Gram form.
+
+    :func:`kkt_excess` allows 1000·eps·‖x_j‖·‖r‖, the rounding of ``x_jᵀr`` formed from the
+    data. Here ``q_j`` is a difference of ``xty_j`` and ``Σ_k G_jk β_k``, each of which can be
+    much larger than ``‖x_j‖·‖r‖`` on a near-exact fit; with ``|xty_j| ≤ ‖x_j‖·‖y_c‖`` and
+    ``|G_jk| ≤ ‖x_j‖·‖x_k‖`` the floor uses ``‖r‖ + ‖y_c‖/10 + Σ_k ‖x_k‖·|β_k|/10`` instead
+    of ``‖r‖`` (the /10 keeps it at 100·eps of those sums).
+    """
     rr = max(yty - np.dot(beta, xty) - np.dot(beta, q), 0.0)
-    return kkt_excess(q, beta, diag, lam_half, rr, kkt_tol) <= 0.0
+    w = 0.0
+    for k in range(beta.shape[0]):
+        if beta[k] != 0.0:
+            w += np.sqrt(diag[k]) * abs(beta[k])
+    scale = np.sqrt(rr) + 0.1 * (np.sqrt(yty) + w)
+    return kkt_excess(q, beta, diag, lam_half, scale * scale, kkt_tol) <= 0.0
 
 
 @njit(cache=True, fastmath=True, nogil=True)

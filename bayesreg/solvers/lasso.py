@@ -40,6 +40,7 @@ import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import (
+    check_finite_from_squares,
     check_penalties,
     check_penalty,
     check_positive_int,
@@ -68,6 +69,7 @@ _MAX_MIN_EPOCHS = 50
 #: KKT conditions required at convergence, relative to λ (beyond the duality gap).
 _KKT_TOL = 1e-9
 _F_ORDER_WS = 64  # working sets larger than this sweep a Fortran-ordered copy of X
+_Y_TOO_LARGE = "y has values too large: its sum of squares overflows float64; rescale y"
 _STABLE_SWEEPS = 50  # sweeps on unchanged signs before trying a solve on the sign pattern
 
 
@@ -214,7 +216,7 @@ def lasso_path(
         ``lams`` (decreasing), ``coefs`` of shape (n_lams, n_features), ``intercepts``,
         ``n_iter``, ``gaps`` and ``converged`` per λ.
     """
-    Xa, ya = check_Xy(X, y, finite=False)  # finiteness: from XᵀX below, or checked here
+    Xa, ya = check_Xy(X, y, finite_X=False)  # X's finiteness: from XᵀX below, or checked here
     tol = check_scale(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
     n, p = Xa.shape
@@ -222,6 +224,8 @@ def lasso_path(
         Xa, ya = check_Xy(Xa, ya)
     # Many λ on a tall design: one Gram matrix makes every sweep O(p·changes), not O(n·p).
     stats = centered_gram(Xa, ya, fit_intercept) if n > p else None
+    if stats is not None and not math.isfinite(stats.yty):
+        raise ValueError(_Y_TOO_LARGE)
     prob = None if stats is not None else _Problem.build(Xa, ya, fit_intercept)
     xty = stats.xty if stats is not None else prob.corr(prob.yc)  # type: ignore[union-attr]
     if lams is None:
@@ -334,11 +338,16 @@ class _Problem:
         n, p = X.shape
         if not (X.flags.c_contiguous or X.flags.f_contiguous):
             X = np.ascontiguousarray(X)
+        with np.errstate(over="ignore"):
+            raw = np.einsum("ij,ij->j", X, X)
+            y_squares = float(y @ y)
+        check_finite_from_squares(X, raw)  # X is finite here: this catches overflow
+        if not math.isfinite(y_squares):
+            raise ValueError(_Y_TOO_LARGE)
         if not fit_intercept:
             zero = np.zeros(p)
-            return cls(X, zero, zero, y.copy(), 0.0, np.einsum("ij,ij->j", X, X))
+            return cls(X, zero, zero, y.copy(), 0.0, raw)
         x_mean = X.mean(axis=0)
-        raw = np.einsum("ij,ij->j", X, X)
         norms2 = raw - n * x_mean**2
         const = norms2 <= 1e-12 * raw
         if const.any():

@@ -45,9 +45,17 @@ def check_finite_from_squares(X: NDArray[np.float64], x_squares: NDArray[np.floa
 
     A NaN or ±inf anywhere makes its column's sum of squares NaN or inf, so finite sums prove
     finite data. Otherwise the full check names the problem; if X is finite after all, a
-    column's sum of squares overflowed float64, which is reported as such.
+    column's sum of squares overflowed float64, which is reported as such. A zero sum of
+    squares for a column that is not all zeros (values below ~1e-154) is reported too: the
+    solvers would take it for a zero column.
     """
     if np.all(np.isfinite(x_squares)):
+        zero = np.flatnonzero(x_squares == 0.0)
+        if zero.size and np.any(X[:, zero] != 0.0):
+            raise ValueError(
+                "X has values too small: a non-zero column's sum of squares underflows to 0 "
+                "in float64; rescale X"
+            )
         return
     _check_finite(X, "X")
     raise ValueError(

@@ -920,6 +920,16 @@ def test_bad_X_y_lasso_path(X, y, match, wide):
         lasso_path(X, y, lams=[1.0, 0.5])
 
 
+@pytest.mark.parametrize(("n", "p"), [(40, 5), (8, 20)], ids=["gram", "rows"])
+def test_values_whose_squares_underflow_are_rejected(n, p):
+    X, y = make_problem(n, p, seed=66)
+    message = r"X has values too small.*underflows"
+    with pytest.raises(ValueError, match=message):
+        lasso_path(X * 1e-200, y, n_lams=3)
+    with pytest.raises(ValueError, match=message):
+        lasso_cd(X * 1e-200, y, 1.0)
+
+
 @pytest.mark.parametrize("where", ["X", "y"])
 def test_values_whose_squares_overflow_are_rejected(where):
     X, y = make_problem(40, 5, seed=65)

@@ -375,12 +375,54 @@ def test_values_whose_squares_overflow_are_rejected():
             ridge_closed_form(X, y, 1.0, fit_intercept=fit_intercept)
 
 
+@pytest.mark.parametrize(("n", "p"), [(40, 5), (8, 20)], ids=["primal", "dual"])
+def test_extreme_scales_are_rejected_by_name(n, p):
+    X, y = make_problem(n, p, seed=29)
+    with pytest.raises(ValueError, match=r"X has values too small.*underflows"):
+        ridge_closed_form(X * 1e-200, y, 1.0)
+    with pytest.raises(ValueError, match=r"X and y have values too large.*overflow"):
+        ridge_closed_form(X * 1e150, y * 1e158, 1.0)
+
+
 def test_huge_response_is_fine():
     """Ridge never squares y: a response of order 1e160 scales the solution exactly."""
     X, y = make_problem(40, 5, seed=26)
     ref = ridge_closed_form(X, y, 1.0)
     big = ridge_closed_form(X, y * 1e160, 1.0)
     assert_coef_close(big.coef / 1e160, ref.coef, rtol=1e-12)
+
+
+def augmented_lstsq(X, y, lam, fit_intercept):
+    """Independent reference: least squares on [X_c; √λ·I] β ≈ [y_c; 0] (QR/SVD, no XᵀX)."""
+    Xc, yc = (X - X.mean(axis=0), y - y.mean()) if fit_intercept else (X, y)
+    p = X.shape[1]
+    A = np.vstack([Xc, np.sqrt(lam) * np.eye(p)])
+    return np.linalg.lstsq(A, np.concatenate([yc, np.zeros(p)]), rcond=None)[0]
+
+
+def test_uncentered_design_without_intercept_is_refined():
+    """Columns with mean 1e4 and no intercept: the residual of the normal equations must be
+    formed from the data residual, or refinement cannot see the error."""
+    rng = np.random.default_rng(28)
+    X = rng.standard_normal((50, 5)) + 1e4
+    y = X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(50)
+    ours = ridge_closed_form(X, y, 1.0, fit_intercept=False)
+    assert_coef_close(ours.coef, augmented_lstsq(X, y, 1.0, False), rtol=1e-10)
+
+
+def test_hopelessly_conditioned_normal_equations_fall_back_to_the_svd():
+    """cond(XᵀX)·eps ≫ 1: refinement would diverge; the SVD of X answers instead, as
+    accurately as scikit-learn's 'svd' solver."""
+    rng = np.random.default_rng(24)
+    X = rng.standard_normal((300, 30))
+    X[:, 1:] = X[:, :1] + 10 ** rng.uniform(-7, -4) * X[:, 1:]
+    X += 10 ** rng.uniform(0, 3)
+    y = X @ rng.standard_normal(30) + 0.1 * rng.standard_normal(300)
+    ref = augmented_lstsq(X, y, 1e-10, False)
+    ours = ridge_closed_form(X, y, 1e-10, fit_intercept=False).coef
+    sk = Ridge(alpha=1e-10, solver="svd", fit_intercept=False).fit(X, y).coef_
+    err_sk = np.max(np.abs(sk - ref))
+    assert np.max(np.abs(ours - ref)) <= 10 * err_sk + 1e-12 * np.max(np.abs(ref))
 
 
 @pytest.mark.parametrize("lam", [1e-10, 1e-8, 1e-6])

@@ -91,7 +91,8 @@ def centered_gram(X: NDArray[np.float64], y: NDArray[np.float64], fit_intercept:
         check_finite_from_squares(X, raw_diag)
         x_mean, y_mean = np.zeros(p), 0.0
         yc = y
-        xty = X.T @ y
+        with np.errstate(over="ignore", invalid="ignore"):
+            xty = X.T @ y
     else:
         with np.errstate(over="ignore", invalid="ignore"):
             raw_diag = np.einsum("ij,ij->j", X, X)
@@ -102,11 +103,15 @@ def centered_gram(X: NDArray[np.float64], y: NDArray[np.float64], fit_intercept:
         if np.any(x_mean**2 > GRAM_MAX_MEAN_TO_SD**2 * np.maximum(var, 0.0)):
             Xc = center(X, y, True).Xc
             gram = Xc.T @ Xc
-            xty = Xc.T @ yc
+            with np.errstate(over="ignore", invalid="ignore"):
+                xty = Xc.T @ yc
         else:
             gram = X.T @ X
             gram -= n * np.outer(x_mean, x_mean)
-            xty = X.T @ yc  # Σ(x − x̄)(y − ȳ) = Σ x (y − ȳ)
+            with np.errstate(over="ignore", invalid="ignore"):
+                xty = X.T @ yc  # Σ(x − x̄)(y − ȳ) = Σ x (y − ȳ)
+    if not np.all(np.isfinite(xty)):
+        raise ValueError("X and y have values too large: Xᵀy overflows float64; rescale X or y")
     # Constant columns (zero variance) must be exactly zero, not rounding noise.
     suspect = np.flatnonzero(np.diag(gram) <= 1e-12 * raw_diag)
     if fit_intercept and suspect.size:

@@ -581,11 +581,14 @@ def _solve_working_set(
                 break
             U = np.diff(hist, axis=0)
             try:
-                c = np.linalg.solve(U @ U.T, np.ones(K))
+                with np.errstate(all="ignore"):  # extreme scales: under/overflow → skipped
+                    c = np.linalg.solve(U @ U.T, np.ones(K))
+                    c /= c.sum()
             except np.linalg.LinAlgError:
+                c = np.full(K, np.nan)
+            if not np.all(np.isfinite(c)):
                 hist[0] = hist[K]
                 continue
-            c /= c.sum()
             b_acc = c @ hist[1:]
             b_cur = hist[K]
             p_cur = 0.5 * float(r @ r) + lam_half * float(np.abs(b_cur).sum())

@@ -26,7 +26,12 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
-from bayesreg._validation import check_penalties, check_penalty, check_Xy
+from bayesreg._validation import (
+    check_finite_from_squares,
+    check_penalties,
+    check_penalty,
+    check_Xy,
+)
 from bayesreg.solvers._design import center, centered_gram
 
 
@@ -76,16 +81,31 @@ def ridge_closed_form(
         stats = centered_gram(Xa, ya, fit_intercept)
         gram = stats.gram
         gram.flat[:: p + 1] += lam_s
-        Xd, shift = (stats.Xc, 0.0) if stats.Xc is not None else (Xa, stats.x_mean)
+        Xd = stats.Xc if stats.Xc is not None else Xa
+        shift = stats.x_mean if stats.Xc is None else np.zeros(p)
+        yc = ya - stats.y_mean
 
-        def normal_matrix_times(b: NDArray[np.float64]) -> NDArray[np.float64]:
-            v = Xd @ b - shift @ b if stats.Xc is None else Xd @ b  # X_c b, from the data
-            return Xd.T @ (v - v.mean()) + lam_s * b if fit_intercept else Xd.T @ v + lam_s * b
+        def normal_residual(b: NDArray[np.float64]) -> NDArray[np.float64]:
+            """X_cᵀ(y_c − X_c b) − λb, with the data residual formed first (no cancellation
+            between X_cᵀy_c and X_cᵀX_c b)."""
+            r = yc - (Xd @ b - shift @ b)
+            if fit_intercept:
+                r -= r.mean()
+            return Xd.T @ r - shift * r.sum() - lam_s * b
 
-        coef = _cho_solve(gram, stats.xty, lam_s, normal_matrix_times)
-        intercept = float(stats.y_mean - coef @ stats.x_mean) if fit_intercept else 0.0
-        return RidgeResult(coef, intercept, lam_s)
+        coef = _cho_solve(gram, stats.xty, normal_residual)
+        if coef is not None:
+            intercept = float(stats.y_mean - coef @ stats.x_mean) if fit_intercept else 0.0
+            return RidgeResult(coef, intercept, lam_s)
+        # cond(XᵀX + λI)·eps ≳ 1: the normal equations cannot be solved accurately; the SVD
+        # of X below (error ∝ cond(X), not cond(X)²) takes over.
     Xa, ya = check_Xy(Xa, ya)
+    with np.errstate(over="ignore"):
+        x_squares = np.einsum("ij,ij->j", Xa, Xa)
+        y_norm = float(np.sqrt(ya @ ya))
+    check_finite_from_squares(Xa, x_squares)  # X is finite here: this catches over/underflow
+    if not np.isfinite(y_norm) or np.sqrt(x_squares.max()) * y_norm > 1e300:
+        raise ValueError("X and y have values too large: Xᵀy can overflow float64; rescale")
     design = center(Xa, ya, fit_intercept, order="C")
     Xc, yc = design.Xc, design.yc
     if lams is not None:
@@ -97,58 +117,64 @@ def ridge_closed_form(
         )
         return RidgeResult(coef, intercept, lams)
     assert lam_s is not None
-    if lam_s == 0.0:  # least squares: needs a full-rank design, checked on the singular values
-        coef = _ridge_svd(Xc, yc, np.zeros(1))[0]
-    else:
-        coef = _ridge_dual(Xc, yc, lam_s)
+    coef = None if lam_s == 0.0 or n >= p else _ridge_dual(Xc, yc, lam_s)
+    if coef is None:  # λ = 0 (rank checked on the singular values), or an ill-conditioned system
+        coef = _ridge_svd(Xc, yc, np.array([lam_s]))[0]
     intercept = float(design.intercept(coef)) if fit_intercept else 0.0
     return RidgeResult(coef, intercept, lam_s)
 
 
-def _ridge_dual(Xc: NDArray[np.float64], yc: NDArray[np.float64], lam: float) -> np.ndarray:
+def _ridge_dual(
+    Xc: NDArray[np.float64], yc: NDArray[np.float64], lam: float
+) -> NDArray[np.float64] | None:
     kernel = Xc @ Xc.T  # NumPy calls BLAS syrk for a product with its own transpose, n × n
     kernel.flat[:: kernel.shape[0] + 1] += lam
-    alpha = _cho_solve(kernel, yc, lam, lambda a: Xc @ (Xc.T @ a) + lam * a)
-    return Xc.T @ alpha
+    alpha = _cho_solve(kernel, yc, lambda a: yc - Xc @ (Xc.T @ a) - lam * a)
+    return None if alpha is None else Xc.T @ alpha
 
 
-_REFINE_STEPS = 3
+_REFINE_STEPS = 6
+_REFINED = 1e-13  # a correction this small (relative to x) ends the refinement
 
 
 def _cho_solve(
     a: NDArray[np.float64],
     b: NDArray[np.float64],
-    lam: float,
-    times_a: Callable[[NDArray[np.float64]], NDArray[np.float64]],
-) -> np.ndarray:
+    residual: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+) -> NDArray[np.float64] | None:
     """Solve the symmetric positive definite system ``a x = b`` by Cholesky, refined.
 
-    ``a`` is a product of the data with itself (plus λI), so its solution carries an error of
-    about cond(a)·eps, which is cond(X)²·eps. Iterative refinement removes it while
-    cond(a)·eps < 1: the residual ``b − a x`` is recomputed with ``times_a``, which multiplies
-    by ``a`` through the data (two matrix–vector products, never the formed ``a``), and the
-    correction is solved with the same factor. One such check is all a well-conditioned
-    system costs.
+    ``a`` is a product of the data with itself (plus λI), so the plain solution carries an
+    error of about cond(a)·eps = cond(X)²·eps. Iterative refinement shrinks it while
+    cond(a)·eps < 1: ``residual(x)`` is ``b − a x`` computed through the data (the data
+    residual first, then one product with X: no cancellation between two large terms), and
+    its correction is solved with the same factor. A well-conditioned system costs one
+    residual. Returns None when the factorization fails or the corrections do not shrink to
+    rounding level (each at most half the previous, the first at most half of x): the system
+    is then too ill-conditioned for the normal equations, and the caller uses the SVD.
     """
     try:
         low = np.linalg.cholesky(a)
     except np.linalg.LinAlgError:
-        raise ValueError(
-            f"the Ridge system is singular at lam={lam!r} (rank-deficient design); use lam > 0"
-        ) from None
+        return None
 
     def solve(rhs: NDArray[np.float64]) -> NDArray[np.float64]:
         z = scipy.linalg.solve_triangular(low, rhs, lower=True, check_finite=False)
         return scipy.linalg.solve_triangular(low, z, lower=True, trans=1, check_finite=False)
 
     x = solve(b)
-    floor = 8.0 * np.finfo(np.float64).eps * max(float(np.max(np.abs(b))), 1e-300)
+    size = float(np.max(np.abs(x))) if x.size else 0.0
+    limit = 0.5 * size
     for _ in range(_REFINE_STEPS):
-        res = b - times_a(x)
-        if float(np.max(np.abs(res))) <= floor:
-            break
-        x = x + solve(res)
-    return x
+        step = solve(residual(x))
+        step_size = float(np.max(np.abs(step))) if step.size else 0.0
+        if step_size <= _REFINED * size:
+            return x + step
+        if step_size > limit:
+            return None  # not contracting
+        x = x + step
+        limit = 0.5 * step_size
+    return None
 
 
 def _ridge_svd(

@@ -18,6 +18,7 @@ compile, or load from the on-disk cache) is reported separately.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import statistics
@@ -115,6 +116,36 @@ def median_time(fn, repeats: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
+def compare_paths(
+    name: str, X: np.ndarray, y: np.ndarray, n_lams: int, eps: float, tol: float, repeats: int
+) -> tuple:
+    """Time both paths on the same grid; scikit-learn's tolerance from the smallest objective."""
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    n = Xc.shape[0]
+    lams = lambda_max(Xc, yc, fit_intercept=False) * np.logspace(0, math.log10(eps), n_lams)
+    alphas = np.array([to_sklearn_alpha(lam, n, "l1") for lam in lams])
+    ref = lasso_path(Xc, yc, lams, fit_intercept=False, tol=tol)
+    p_min = min(
+        0.5 * np.sum((yc - Xc @ c) ** 2) + bayesreg.to_half_rss(lam) * np.abs(c).sum()
+        for lam, c in zip(ref.lams, ref.coefs)
+    )
+    tol_sk = tol * p_min / (yc @ yc)
+    t_br, res = median_time(lambda: lasso_path(Xc, yc, lams, fit_intercept=False, tol=tol), repeats)
+    t_sk, (_, sk_coefs, _) = median_time(
+        lambda: sk_lasso_path(Xc, yc, alphas=alphas, tol=tol_sk, max_iter=100_000), repeats
+    )
+    sk_coefs = sk_coefs.T
+    return (
+        name,
+        t_br,
+        t_sk,
+        max(rel_gap(Xc, yc, c, lam, False) for lam, c in zip(res.lams, res.coefs)),
+        max(rel_gap(Xc, yc, c, lam, False) for lam, c in zip(lams, sk_coefs)),
+        float(np.max(np.abs(res.coefs - sk_coefs))),
+        "max over path" if repeats > 1 else "max over path; 1 run",
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--repeats", type=int, default=5)
@@ -176,67 +207,20 @@ def main() -> None:
             )
         )
 
-    # 3. path on problem 1 (both on centered data: sklearn's lasso_path fits no intercept)
-    Xc, yc = X1 - X1.mean(axis=0), y1 - y1.mean()
-    n = Xc.shape[0]
-    lmax = lambda_max(Xc, yc, fit_intercept=False)
-    lams = lmax * np.logspace(0, -3, 100)
-    alphas = np.array([to_sklearn_alpha(lam, n, "l1") for lam in lams])
-    ref = lasso_path(Xc, yc, lams, fit_intercept=False, tol=tol)
-    p_min = min(
-        0.5 * np.sum((yc - Xc @ c) ** 2) + bayesreg.to_half_rss(lam) * np.abs(c).sum()
-        for lam, c in zip(ref.lams, ref.coefs)
-    )
-    tol_sk = tol * p_min / (yc @ yc)
-    t_br, res = median_time(
-        lambda: lasso_path(Xc, yc, lams, fit_intercept=False, tol=tol), args.repeats
-    )
-    t_sk, (_, sk_coefs, _) = median_time(
-        lambda: sk_lasso_path(Xc, yc, alphas=alphas, tol=tol_sk, max_iter=100_000), args.repeats
-    )
-    sk_coefs = sk_coefs.T
-    gaps_br = [rel_gap(Xc, yc, c, lam, False) for lam, c in zip(res.lams, res.coefs)]
-    gaps_sk = [rel_gap(Xc, yc, c, lam, False) for lam, c in zip(lams, sk_coefs)]
-    rows.append(
-        (
-            "3 lasso path, 100 λ, problem 1",
-            t_br,
-            t_sk,
-            max(gaps_br),
-            max(gaps_sk),
-            float(np.max(np.abs(res.coefs - sk_coefs))),
-            "max over path",
-        )
-    )
-
+    # 3. path on problem 1 (both on centered data: sklearn's lasso_path fits no intercept);
     # 3b. (beyond the targets) a path on the wide problem 2: screening and working sets
-    Xc2, yc2 = X2 - X2.mean(axis=0), y2 - y2.mean()
-    n2 = Xc2.shape[0]
-    lams2 = lambda_max(Xc2, yc2, fit_intercept=False) * np.logspace(0, -2, 50)
-    alphas2 = np.array([to_sklearn_alpha(lam, n2, "l1") for lam in lams2])
-    ref2 = lasso_path(Xc2, yc2, lams2, fit_intercept=False, tol=tol)
-    p_min2 = min(
-        0.5 * np.sum((yc2 - Xc2 @ c) ** 2) + bayesreg.to_half_rss(lam) * np.abs(c).sum()
-        for lam, c in zip(ref2.lams, ref2.coefs)
-    )
-    tol_sk2 = tol * p_min2 / (yc2 @ yc2)
-    t_br, res = median_time(
-        lambda: lasso_path(Xc2, yc2, lams2, fit_intercept=False, tol=tol), max(1, args.repeats // 2)
-    )
-    t_sk, (_, sk_coefs, _) = median_time(
-        lambda: sk_lasso_path(Xc2, yc2, alphas=alphas2, tol=tol_sk2, max_iter=100_000),
-        max(1, args.repeats // 2),
-    )
-    sk_coefs = sk_coefs.T
     rows.append(
-        (
+        compare_paths("3 lasso path, 100 λ, problem 1", X1, y1, 100, 1e-3, tol, args.repeats)
+    )
+    rows.append(
+        compare_paths(
             "3b path, 50 λ to 1e-2·λmax, problem 2",
-            t_br,
-            t_sk,
-            max(rel_gap(Xc2, yc2, c, lam, False) for lam, c in zip(res.lams, res.coefs)),
-            max(rel_gap(Xc2, yc2, c, lam, False) for lam, c in zip(lams2, sk_coefs)),
-            float(np.max(np.abs(res.coefs - sk_coefs))),
-            "beyond the targets; half the repeats",
+            X2,
+            y2,
+            50,
+            1e-2,
+            tol,
+            max(1, args.repeats // 2),
         )
     )
 

@@ -90,26 +90,22 @@ def centered_gram(X: NDArray[np.float64], y: NDArray[np.float64], fit_intercept:
         raw_diag = np.diag(gram).copy()
         check_finite_from_squares(X, raw_diag)
         x_mean, y_mean = np.zeros(p), 0.0
-        yc = y
-        with np.errstate(over="ignore", invalid="ignore"):
-            xty = X.T @ y
     else:
         with np.errstate(over="ignore", invalid="ignore"):
             raw_diag = np.einsum("ij,ij->j", X, X)
         check_finite_from_squares(X, raw_diag)
         x_mean, y_mean = X.mean(axis=0), float(y.mean())
-        yc = y - y_mean
         var = raw_diag / n - x_mean**2
         if np.any(x_mean**2 > GRAM_MAX_MEAN_TO_SD**2 * np.maximum(var, 0.0)):
             Xc = center(X, y, True).Xc
             gram = Xc.T @ Xc
-            with np.errstate(over="ignore", invalid="ignore"):
-                xty = Xc.T @ yc
         else:
             gram = X.T @ X
             gram -= n * np.outer(x_mean, x_mean)
-            with np.errstate(over="ignore", invalid="ignore"):
-                xty = X.T @ yc  # Σ(x − x̄)(y − ȳ) = Σ x (y − ȳ)
+    yc = y - y_mean
+    with np.errstate(over="ignore", invalid="ignore"):
+        # with the cheap formula, Σ(x − x̄)(y − ȳ) = Σ x (y − ȳ): X itself will do
+        xty = (X if Xc is None else Xc).T @ yc
     if not np.all(np.isfinite(xty)):
         raise ValueError("X and y have values too large: Xᵀy overflows float64; rescale X or y")
     # Constant columns (zero variance) must be exactly zero, not rounding noise.

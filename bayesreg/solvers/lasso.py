@@ -36,7 +36,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import (
@@ -59,6 +58,7 @@ from bayesreg.solvers._cd_kernels import (
 )
 from bayesreg.solvers._design import MAX_MEAN_TO_SD, center, centered_gram
 from bayesreg.solvers._gram_kernels import gram_path, gram_path_state
+from bayesreg.solvers._linalg import cholesky_solve_refined
 
 _CHECK_EVERY = 10  # at most this many sweeps between two restricted-gap checks
 _INNER_TOL_FRACTION = 0.3  # a working set is solved to 0.3 × the current full gap (celer)
@@ -167,7 +167,7 @@ def lasso_cd(
     ConvergenceWarning
         When ``max_iter`` sweeps did not bring the gap below ``tol``.
     """
-    Xa, ya = check_Xy(X, y)
+    Xa, ya = check_Xy(X, y, finite_X=False)  # X's finiteness: from its sums of squares below
     lam = _check_lasso_lam(lam)
     tol = check_scale(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
@@ -216,12 +216,10 @@ def lasso_path(
         ``lams`` (decreasing), ``coefs`` of shape (n_lams, n_features), ``intercepts``,
         ``n_iter``, ``gaps`` and ``converged`` per λ.
     """
-    Xa, ya = check_Xy(X, y, finite_X=False)  # X's finiteness: from XᵀX below, or checked here
+    Xa, ya = check_Xy(X, y, finite_X=False)  # X's finiteness: from its sums of squares below
     tol = check_scale(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
     n, p = Xa.shape
-    if n <= p:
-        Xa, ya = check_Xy(Xa, ya)
     # Many λ on a tall design: one Gram matrix makes every sweep O(p·changes), not O(n·p).
     stats = centered_gram(Xa, ya, fit_intercept) if n > p else None
     if stats is not None and not math.isfinite(stats.yty):
@@ -341,7 +339,7 @@ class _Problem:
         with np.errstate(over="ignore"):
             raw = np.einsum("ij,ij->j", X, X)
             y_squares = float(y @ y)
-        check_finite_from_squares(X, raw)  # X is finite here: this catches overflow
+        check_finite_from_squares(X, raw)  # NaN, inf, and squares that over- or underflow
         if not math.isfinite(y_squares):
             raise ValueError(_Y_TOO_LARGE)
         if not fit_intercept:
@@ -490,40 +488,25 @@ def _solve_on_pattern(
     """On a fixed sign pattern (support S, signs s) solve ``X_SᵀX_S β_S = X_Sᵀy − λ½·s``.
 
     If the solution keeps the signs s, ``beta`` is overwritten and the new residual returned;
-    otherwise (or if ``X_S`` is numerically rank-deficient) ``beta`` is left alone and ``r``
-    returned. Cost: one ``syrk`` of the centered support columns, |S|²n/2, and a Cholesky.
+    otherwise (or if ``X_S`` is too ill-conditioned for the refined normal equations, see
+    :func:`~bayesreg.solvers._linalg.cholesky_solve_refined`) ``beta`` is left alone and
+    ``r`` returned. Cost: one ``syrk`` of the centered support columns, |S|²n/2, a Cholesky.
     """
     support = np.flatnonzero(beta)
     n = prob.X.shape[0]
     if support.size == 0 or support.size >= n:
         return r
     Xs = prob.X[:, support] - prob.shift[support]
-    gram = Xs.T @ Xs
     signs = np.sign(beta[support])
-    try:
-        low = np.linalg.cholesky(gram)
-    except np.linalg.LinAlgError:
-        return r
-    diag = np.diag(low)
-    if diag.min() <= 1e-7 * diag.max():  # condition number beyond ~1e14: not trustworthy
-        return r
-    rhs = Xs.T @ prob.yc - lam_half * signs
-    x = np.zeros(support.size)
-    r_new = prob.yc
-    # Iterative refinement: the stationarity residual X_Sᵀr − λ½·s is recomputed from the
-    # residual itself and solved for again, so ill-conditioned supports still reach it to
-    # rounding level (one solve alone leaves an error of about cond(X_SᵀX_S)·eps).
-    for _ in range(3):
-        z = scipy.linalg.solve_triangular(low, rhs, lower=True)
-        x += scipy.linalg.solve_triangular(low, z, lower=True, trans=1)
-        r_new = prob.yc - Xs @ x
-        rhs = Xs.T @ r_new - lam_half * signs
-        if np.max(np.abs(rhs)) <= 1e-3 * _KKT_TOL * lam_half:
-            break
-    if not np.all(x * signs > 0.0):
+    x = cholesky_solve_refined(
+        Xs.T @ Xs,
+        Xs.T @ prob.yc - lam_half * signs,
+        lambda b: Xs.T @ (prob.yc - Xs @ b) - lam_half * signs,  # stationarity, from the data
+    )
+    if x is None or not np.all(x * signs > 0.0):
         return r
     beta[support] = x
-    return r_new
+    return prob.yc - Xs @ x
 
 
 def _solve_working_set(

@@ -19,7 +19,6 @@ two libraries' idle threads compete for the cores):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +32,7 @@ from bayesreg._validation import (
     check_Xy,
 )
 from bayesreg.solvers._design import center, centered_gram
+from bayesreg.solvers._linalg import cholesky_solve_refined
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def ridge_closed_form(
     -------
     RidgeResult
     """
-    Xa, ya = check_Xy(X, y, finite_X=False)  # X's finiteness: from XᵀX below, or checked here
+    Xa, ya = check_Xy(X, y, finite_X=False)  # X's finiteness: from its sums of squares below
     several = np.ndim(lam) > 0
     lams = check_penalties(lam, "lam") if several else None
     lam_s = None if several else check_penalty(lam)  # type: ignore[arg-type]
@@ -93,17 +93,16 @@ def ridge_closed_form(
                 r -= r.mean()
             return Xd.T @ r - shift * r.sum() - lam_s * b
 
-        coef = _cho_solve(gram, stats.xty, normal_residual)
+        coef = cholesky_solve_refined(gram, stats.xty, normal_residual)
         if coef is not None:
             intercept = float(stats.y_mean - coef @ stats.x_mean) if fit_intercept else 0.0
             return RidgeResult(coef, intercept, lam_s)
         # cond(XᵀX + λI)·eps ≳ 1: the normal equations cannot be solved accurately; the SVD
         # of X below (error ∝ cond(X), not cond(X)²) takes over.
-    Xa, ya = check_Xy(Xa, ya)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         x_squares = np.einsum("ij,ij->j", Xa, Xa)
         y_norm = float(np.sqrt(ya @ ya))
-    check_finite_from_squares(Xa, x_squares)  # X is finite here: this catches over/underflow
+    check_finite_from_squares(Xa, x_squares)  # NaN, inf, and squares that over- or underflow
     if not np.isfinite(y_norm) or np.sqrt(x_squares.max()) * y_norm > 1e300:
         raise ValueError("X and y have values too large: Xᵀy can overflow float64; rescale")
     design = center(Xa, ya, fit_intercept, order="C")
@@ -129,52 +128,8 @@ def _ridge_dual(
 ) -> NDArray[np.float64] | None:
     kernel = Xc @ Xc.T  # NumPy calls BLAS syrk for a product with its own transpose, n × n
     kernel.flat[:: kernel.shape[0] + 1] += lam
-    alpha = _cho_solve(kernel, yc, lambda a: yc - Xc @ (Xc.T @ a) - lam * a)
+    alpha = cholesky_solve_refined(kernel, yc, lambda a: yc - Xc @ (Xc.T @ a) - lam * a)
     return None if alpha is None else Xc.T @ alpha
-
-
-_REFINE_STEPS = 6
-_REFINED = 1e-13  # a correction this small (relative to x) ends the refinement
-
-
-def _cho_solve(
-    a: NDArray[np.float64],
-    b: NDArray[np.float64],
-    residual: Callable[[NDArray[np.float64]], NDArray[np.float64]],
-) -> NDArray[np.float64] | None:
-    """Solve the symmetric positive definite system ``a x = b`` by Cholesky, refined.
-
-    ``a`` is a product of the data with itself (plus λI), so the plain solution carries an
-    error of about cond(a)·eps = cond(X)²·eps. Iterative refinement shrinks it while
-    cond(a)·eps < 1: ``residual(x)`` is ``b − a x`` computed through the data (the data
-    residual first, then one product with X: no cancellation between two large terms), and
-    its correction is solved with the same factor. A well-conditioned system costs one
-    residual. Returns None when the factorization fails or the corrections do not shrink to
-    rounding level (each at most half the previous, the first at most half of x): the system
-    is then too ill-conditioned for the normal equations, and the caller uses the SVD.
-    """
-    try:
-        low = np.linalg.cholesky(a)
-    except np.linalg.LinAlgError:
-        return None
-
-    def solve(rhs: NDArray[np.float64]) -> NDArray[np.float64]:
-        z = scipy.linalg.solve_triangular(low, rhs, lower=True, check_finite=False)
-        return scipy.linalg.solve_triangular(low, z, lower=True, trans=1, check_finite=False)
-
-    x = solve(b)
-    size = float(np.max(np.abs(x))) if x.size else 0.0
-    limit = 0.5 * size
-    for _ in range(_REFINE_STEPS):
-        step = solve(residual(x))
-        step_size = float(np.max(np.abs(step))) if step.size else 0.0
-        if step_size <= _REFINED * size:
-            return x + step
-        if step_size > limit:
-            return None  # not contracting
-        x = x + step
-        limit = 0.5 * step_size
-    return None
 
 
 def _ridge_svd(

@@ -35,3 +35,20 @@ def bad_Xy_cases(X: np.ndarray, y: np.ndarray) -> list:
         pytest.param(None, y, r"X is missing", id="none-X"),
         pytest.param(X, None, r"y is missing", id="none-y"),
     ]
+
+
+#: Agreement asked of coefficients and intercepts against a reference (issue 2: 1e-8).
+COEF_RTOL = 1e-8
+
+
+def assert_coef_close(got, expected, rtol=COEF_RTOL):
+    """max |Δβ| ≤ rtol · max(1, ‖β_ref‖∞)."""
+    scale = max(1.0, float(np.max(np.abs(expected))) if expected.size else 0.0)
+    diff = float(np.max(np.abs(got - expected))) if expected.size else 0.0
+    assert diff <= rtol * scale, f"max |Δcoef| = {diff:.3e} > {rtol:.0e}·{scale:.3g}"
+
+
+def assert_intercept_close(got, expected, coef, rtol=COEF_RTOL):
+    """|Δβ₀| ≤ rtol · max(1, |β₀_ref|, ‖β‖∞)."""
+    scale = max(1.0, abs(float(expected)), float(np.max(np.abs(coef))) if coef.size else 0.0)
+    assert abs(float(got) - float(expected)) <= rtol * scale, f"intercept {got!r} vs {expected!r}"

@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import bad_Xy_cases
+from helpers import assert_coef_close, assert_intercept_close, bad_Xy_cases
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
@@ -53,7 +53,6 @@ from bayesreg.solvers._gram_kernels import (
 TIGHT_TOL = 1e-12  # relative duality gap asked of bayesreg where 1e-8 accuracy is checked
 SK_TOL = 1e-13  # scikit-learn's (absolute, ‖y‖²-scaled) gap tolerance for the references
 MAX_ITER = 200_000
-COEF_RTOL = 1e-8
 KKT_RTOL = 1e-8
 
 
@@ -113,17 +112,6 @@ def sklearn_lasso(X, y, lam, fit_intercept):
         model = Lasso(alpha=alpha, fit_intercept=fit_intercept, tol=SK_TOL, max_iter=MAX_ITER)
         model.fit(X, y)
     return model.coef_, float(model.intercept_)
-
-
-def assert_coef_close(got, expected, rtol=COEF_RTOL):
-    scale = max(1.0, float(np.max(np.abs(expected))) if expected.size else 0.0)
-    diff = float(np.max(np.abs(got - expected))) if expected.size else 0.0
-    assert diff <= rtol * scale, f"max |Δcoef| = {diff:.3e} > {rtol:.0e}·{scale:.3g}"
-
-
-def assert_intercept_close(got, expected, coef, rtol=COEF_RTOL):
-    scale = max(1.0, abs(expected), float(np.max(np.abs(coef))) if coef.size else 0.0)
-    assert abs(got - expected) <= rtol * scale, f"intercept {got!r} vs {expected!r}"
 
 
 SHAPES = [(100, 20), (50, 200)]

@@ -14,12 +14,11 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import bad_Xy_cases
+from helpers import COEF_RTOL, assert_coef_close, assert_intercept_close, bad_Xy_cases
 from sklearn.linear_model import Ridge
 
 from bayesreg import RidgeResult, ridge_closed_form, to_sklearn_alpha
 
-COEF_RTOL = 1e-8
 GRAD_RTOL = 1e-9
 MULTI_RTOL = 1e-9
 
@@ -48,16 +47,6 @@ def centered(X, y, fit_intercept):
 
 def coef_scale(coef):
     return max(1.0, float(np.max(np.abs(coef))))
-
-
-def assert_coef_close(got, expected, rtol=COEF_RTOL):
-    diff = float(np.max(np.abs(got - expected)))
-    assert diff <= rtol * coef_scale(expected), f"max |Δcoef| = {diff:.3e}"
-
-
-def assert_intercept_close(got, expected, coef, rtol=COEF_RTOL):
-    scale = max(1.0, abs(float(expected)), float(np.max(np.abs(coef))))
-    assert abs(float(got) - float(expected)) <= rtol * scale, f"intercept {got!r} vs {expected!r}"
 
 
 def assert_stationary(X, y, coef, intercept, lam, fit_intercept, rtol=GRAD_RTOL):

@@ -52,3 +52,17 @@ def assert_intercept_close(got, expected, coef, rtol=COEF_RTOL):
     """|Δβ₀| ≤ rtol · max(1, |β₀_ref|, ‖β‖∞)."""
     scale = max(1.0, abs(float(expected)), float(np.max(np.abs(coef))) if coef.size else 0.0)
     assert abs(float(got) - float(expected)) <= rtol * scale, f"intercept {got!r} vs {expected!r}"
+
+
+#: Keys every equivalence report's JSON has (API ``to_json`` and ``bayesreg check --json``).
+REPORT_TOP_KEYS = {
+    "prior",
+    "scale",
+    "noise_sigma",
+    "noise_sigma_estimated",
+    "lam",
+    "tolerance",
+    "agree",
+    "routes",
+}
+REPORT_ROUTE_KEYS = {"coef", "intercept", "max_abs_diff", "residual", "seconds"}

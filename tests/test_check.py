@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import REPORT_ROUTE_KEYS, REPORT_TOP_KEYS
 
 from bayesreg import (
     EquivalenceReport,
@@ -17,17 +18,6 @@ from bayesreg import (
     load_diabetes,
 )
 
-ROUTE_KEYS = {"coef", "intercept", "max_abs_diff", "residual", "seconds"}
-TOP_KEYS = {
-    "prior",
-    "scale",
-    "noise_sigma",
-    "noise_sigma_estimated",
-    "lam",
-    "tolerance",
-    "agree",
-    "routes",
-}
 SCALES = {"laplace": 0.5, "gaussian": 5.0}  # the demo's scales
 
 
@@ -109,11 +99,11 @@ def test_noise_sigma_is_ols_estimate(report, diabetes):
 def test_json_round_trip(report):
     _, rep = report
     d = json.loads(rep.to_json())
-    assert TOP_KEYS <= set(d)
+    assert REPORT_TOP_KEYS <= set(d)
     assert d["agree"] is True
     assert set(d["routes"]) == {"analytic", "find_map", "scipy"}
     for r in d["routes"].values():
-        assert ROUTE_KEYS <= set(r)
+        assert REPORT_ROUTE_KEYS <= set(r)
         assert isinstance(r["coef"], list) and len(r["coef"]) == 10
     assert d["lam"] == rep.lam
     assert d["routes"]["scipy"]["coef"] == rep.routes["scipy"].coef

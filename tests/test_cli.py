@@ -11,23 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import REPORT_ROUTE_KEYS, REPORT_TOP_KEYS
 
 import bayesreg.check
 import bayesreg.cli
 from bayesreg import check_equivalence, lasso_cd
 from bayesreg.datasets import diabetes_path
 
-TOP_KEYS = {
-    "prior",
-    "scale",
-    "noise_sigma",
-    "noise_sigma_estimated",
-    "lam",
-    "tolerance",
-    "agree",
-    "routes",
-}
-ROUTE_KEYS = {"coef", "intercept", "max_abs_diff", "residual", "seconds"}
 ROUTES = {"analytic", "find_map", "scipy"}
 
 
@@ -116,10 +106,10 @@ def test_check_diabetes_json(data_dir):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     d = json.loads(proc.stdout)  # only JSON on stdout
-    assert TOP_KEYS <= set(d)
+    assert REPORT_TOP_KEYS <= set(d)
     assert set(d["routes"]) == ROUTES
     for r in d["routes"].values():
-        assert ROUTE_KEYS <= set(r)
+        assert REPORT_ROUTE_KEYS <= set(r)
         assert len(r["coef"]) == 10
     assert d["prior"] == "gaussian" and d["scale"] == 5.0
     assert d["agree"] is True

@@ -140,6 +140,14 @@ def check_no_constant_columns(
         )
 
 
+def column_names(X: object) -> list[str] | None:
+    """The column names of a pandas DataFrame (or any table with ``.columns``), else None."""
+    columns = getattr(X, "columns", None)
+    if columns is None or getattr(X, "ndim", 2) != 2:
+        return None
+    return [str(c) for c in columns]
+
+
 def _as_float(a: ArrayLike, name: str) -> NDArray[np.float64]:
     if a is None:
         raise ValueError(f"{name} is missing (None)")

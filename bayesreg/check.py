@@ -24,18 +24,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from bayesreg._validation import check_no_constant_columns, check_scale, check_Xy
+from bayesreg._validation import check_no_constant_columns, check_scale, check_Xy, column_names
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.map import MapEstimate, map_find_map, map_scipy
 from bayesreg.model import NoiseSigma, feature_coords, resolve_noise_sigma
-from bayesreg.optimality import optimality_residual
-from bayesreg.priors import Formulation, Prior
+from bayesreg.optimality import lambda_scale, optimality_residual
+from bayesreg.priors import Formulation, Prior, describe_prior
 from bayesreg.solvers._cd_kernels import warmup
+from bayesreg.standardize import standardize as z_score
 
 ROUTES = ("analytic", "find_map", "scipy")
 
 #: A coefficient of a MAP route counts as zero when |βⱼ| ≤ ZERO_RTOL · max(1, ‖β‖∞).
 ZERO_RTOL = 1e-9
+
+#: Differences and residuals below this are shown as rounding level in the text report.
+ROUNDING_FLOOR = 1e-12
 
 #: Target relative duality gap of the analytic Lasso reference.
 _REFERENCE_TOL = 1e-12
@@ -58,6 +62,9 @@ class RouteResult:
     converged: bool
     n_iter: int
     message: str = ""
+    #: With ``standardize=True``: the same estimate on the original scale of the features.
+    coef_original: list[float] | None = None
+    intercept_original: float | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,11 @@ class EquivalenceReport:
     tolerance_abs: float
     zero_threshold: float
     routes: dict[str, RouteResult] = field(default_factory=dict)
+    #: Whether X was z-scored first (the prior, λ and the coefficients are on the z-scale).
+    standardized: bool = False
+    #: The column means and population standard deviations used (when standardized).
+    feature_means: list[float] | None = None
+    feature_scales: list[float] | None = None
 
     @property
     def agree(self) -> bool:
@@ -113,12 +125,15 @@ def check_equivalence(
     routes: Sequence[str] = ROUTES,
     formulation: Formulation = "exact",
     tolerance: float | None = None,
+    standardize: bool = False,
 ) -> EquivalenceReport:
     """Show that the MAP of the Bayesian model equals the penalized fit.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
+        A pandas DataFrame's column names become the feature names unless
+        ``feature_names`` is given.
     y : array-like of shape (n_samples,)
     prior : LaplacePrior or GaussianPrior
     noise_sigma : float, optional
@@ -136,6 +151,11 @@ def check_equivalence(
     tolerance : float, optional
         Agreement tolerance, relative to max(1, ‖β‖∞): default 1e-6 for the Laplace prior and
         1e-8 for the Gaussian prior.
+    standardize : bool, default False
+        Z-score the features first (:mod:`bayesreg.standardize`; needs ``fit_intercept``).
+        Everything is then computed on the z-scale, and the report adds each route's
+        coefficients on the original scale (``coef_original``, ``intercept_original``) and
+        the means and scales used.
 
     Returns
     -------
@@ -145,19 +165,27 @@ def check_equivalence(
     ------
     ValueError
         Bad input: NaN/inf, shapes, constant columns (with an intercept), a σ that cannot be
-        estimated, unknown routes.
+        estimated, unknown routes, a λ too far from the data's scale for a float64 MAP.
     """
+    names_in = feature_names if feature_names is not None else column_names(X)
     Xa, ya = check_Xy(X, y)
-    names = feature_coords(
-        Xa.shape[1], None if feature_names is None else [str(f) for f in feature_names]
-    )
+    names = feature_coords(Xa.shape[1], None if names_in is None else [str(f) for f in names_in])
     if fit_intercept:
         check_no_constant_columns(Xa, names)
+    z = None
+    if standardize:
+        if not fit_intercept:
+            raise ValueError(
+                "standardize centres the features, which needs an intercept; "
+                "use it with fit_intercept=True"
+            )
+        Xa, z = z_score(Xa, names)
     unknown = sorted(set(routes) - set(ROUTES))
     if unknown:
         raise ValueError(f"unknown route(s) {unknown}; choose from {list(ROUTES)}")
     sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept)
     lam = prior.penalty(sigma.value)
+    _check_resolvable(Xa, ya, lam, prior, sigma.value, fit_intercept)
     tol = prior.map_tolerance if tolerance is None else check_scale(tolerance, "tolerance")
 
     warmup(gram=False)  # load the compiled kernels lasso_cd uses before timing
@@ -207,6 +235,10 @@ def check_equivalence(
             Xa, ya, coef, est.intercept, lam, prior.regularizer, fit_intercept
         )
         agrees = diff <= tol_abs and d_icpt <= icpt_tol and support_ok
+        original: tuple[list[float] | None, float | None] = (None, None)
+        if z is not None:
+            c_o, i_o = z.to_original(coef, est.intercept)
+            original = ([float(c) for c in c_o], float(i_o))
         results[est.route] = RouteResult(
             est.route,
             [float(c) for c in coef],
@@ -221,6 +253,7 @@ def check_equivalence(
             bool(est.converged),
             int(est.n_iter),
             est.message,
+            *original,
         )
     objective = (
         "‖y − β₀ − Xβ‖² + λ‖β‖₁" if prior.regularizer.name == "l1" else "‖y − β₀ − Xβ‖² + λ‖β‖²"
@@ -246,18 +279,54 @@ def check_equivalence(
         tolerance_abs=tol_abs,
         zero_threshold=zero_thr,
         routes=results,
+        standardized=z is not None,
+        feature_means=None if z is None else z.means.tolist(),
+        feature_scales=None if z is None else z.scales.tolist(),
+    )
+
+
+def _check_resolvable(
+    X: np.ndarray, y: np.ndarray, lam: float, prior: Prior, sigma: float, fit_intercept: bool
+) -> None:
+    """``ValueError`` when λ is too far from the data's scale for a float64 MAP to resolve.
+
+    The limits are ``prior.regularizer.map_lambda_range``, relative to
+    :func:`~bayesreg.optimality.lambda_scale`; the message gives the prior scales allowed.
+    """
+    ref = lambda_scale(X, y, prior.regularizer, fit_intercept)
+    if not (ref > 0 and np.isfinite(ref)):
+        return
+    lo, hi = prior.regularizer.map_lambda_range
+    if lo * ref <= lam <= hi * ref:
+        return
+    sym = prior.scale_name
+    allowed = [f"{sym} ≥ {type(prior).from_penalty(hi * ref, sigma).scale:.3g}"]
+    if lo > 0:
+        allowed.append(f"{sym} ≤ {type(prior).from_penalty(lo * ref, sigma).scale:.3g}")
+    if lam > hi * ref:
+        why = f"over {hi:.0e} × the data's scale {ref:.3g}: every coefficient is 0 to rounding"
+    else:
+        why = f"under {lo:.0e} × the data's scale {ref:.3g}: the prior is flat to rounding"
+    raise ValueError(
+        f"{describe_prior(prior.name, prior.scale)} with noise sigma {sigma:.3g} gives "
+        f"lambda = {prior.penalty_formula} = {lam:.3g}, {why}, which a float64 MAP cannot "
+        f"resolve; the check needs {' and '.join(allowed)}"
     )
 
 
 def format_report(report: EquivalenceReport) -> str:
     """Human-readable table of an :class:`EquivalenceReport`."""
-    prior_title = {"laplace": "Laplace", "gaussian": "Gaussian"}.get(report.prior, report.prior)
     method = "Lasso" if report.prior == "laplace" else "Ridge"
-    scale_sym = "b" if report.scale_name == "b" else "σ′"
     lines = [
-        f"MAP = penalized fit: {prior_title} prior ({scale_sym} = {report.scale:.6g}) ⇔ {method}",
+        f"MAP = penalized fit: {describe_prior(report.prior, report.scale)} ⇔ {method}",
         f"  data       {report.n_samples} samples × {report.n_features} features, "
-        + ("intercept fitted (flat prior)" if report.fit_intercept else "no intercept"),
+        + ("intercept fitted (flat prior)" if report.fit_intercept else "no intercept")
+        + (
+            "; features standardized (z-scores: mean 0, population sd 1), so the prior, λ "
+            "and the coefficients below are on the z-scale"
+            if report.standardized
+            else ""
+        ),
         "  noise σ    "
         + NoiseSigma(
             report.noise_sigma, report.noise_sigma_estimated, report.noise_sigma_dof
@@ -287,13 +356,25 @@ def format_report(report: EquivalenceReport) -> str:
         if not r.converged:
             verdict += " (optimizer did not converge)"
         lines.append(
-            f"  {r.route:<10}{r.max_abs_diff:>10.1e}{r.intercept_abs_diff:>10.1e}"
-            f"{r.residual:>10.1e}{r.n_zero:>7}{'same' if r.support_matches else 'DIFF':>9}"
+            f"  {r.route:<10}{_fmt_small(r.max_abs_diff):>10}{_fmt_small(r.intercept_abs_diff):>10}"
+            f"{_fmt_small(r.residual):>10}{r.n_zero:>7}{'same' if r.support_matches else 'DIFF':>9}"
             f"{r.seconds:>9.3f}  {verdict}"
         )
+    ref = report.routes.get("analytic")
+    if report.standardized and ref is not None and ref.coef_original is not None:
+        lines += [
+            "",
+            "  the analytic fit on the original scale of the features (same fit, other units):",
+        ]
+        for name, c in zip(report.feature_names, ref.coef_original, strict=True):
+            lines.append(f"  {name:<{width}}{_fmt_coef(c)}")
+        if report.fit_intercept and ref.intercept_original is not None:
+            lines.append(f"  {'(intercept)':<{width}}{_fmt_coef(ref.intercept_original)}")
     lines += [
         "",
         "  residual: relative KKT violation (Lasso) or gradient norm (Ridge); 0 is optimal.",
+        f"  <{ROUNDING_FLOOR:.0e}: at rounding level (the exact digits there change with the "
+        "BLAS threads and compilation; the JSON report has them).",
         "  verdict: "
         + (
             "AGREE — every route equals the penalized fit within tolerance, same support."
@@ -302,6 +383,15 @@ def format_report(report: EquivalenceReport) -> str:
         ),
     ]
     return "\n".join(lines)
+
+
+def _fmt_small(v: float) -> str:
+    """A difference or residual; below :data:`ROUNDING_FLOOR` it is rounding noise."""
+    if v == 0.0:
+        return "0"
+    if 0.0 < v < ROUNDING_FLOOR:
+        return f"<{ROUNDING_FLOOR:.0e}"
+    return f"{v:.1e}"
 
 
 def _fmt_coef(v: float) -> str:

@@ -1,16 +1,20 @@
 """Command-line interface: ``bayesreg demo``, ``bayesreg check``, ``bayesreg sample``.
 
-Exit codes: 0 success (``check``: every route agrees), 1 ``check`` found a route that
-disagrees, 2 unusable input (one line on stderr, no traceback).
+Exit codes (also in ``bayesreg --help``): 0 success; 1 the computation finished but failed
+its own check (``check``/``demo``: a MAP route disagrees with the penalized fit; ``sample``:
+the convergence diagnostics flag problems; the results are still printed and written);
+2 unusable input, reported in one line on stderr before any long computation starts.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -19,9 +23,20 @@ import numpy as np
 if TYPE_CHECKING:
     from bayesreg.check import EquivalenceReport
 
-EXIT_OK, EXIT_DISAGREE, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED_CHECK, EXIT_INPUT = 0, 1, 2
+#: Kept for callers of the earlier name.
+EXIT_DISAGREE = EXIT_FAILED_CHECK
 
 DEMO_SCALES = {"laplace": 0.5, "gaussian": 5.0}
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0  success (check: every MAP route agrees with the penalized fit; sample: the
+     convergence diagnostics passed)
+  1  the computation finished but failed its own check (check/demo: a route disagrees;
+     sample: R-hat, ESS or divergences flag problems; the output is still written)
+  2  unusable input (missing file, unknown column, NaN, constant column, bad option, ...),
+     reported in one line on stderr before any long computation starts"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,6 +44,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_INPUT, f"bayesreg: error: {message}\n")
+
+
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults shown in the help, epilogs kept as written."""
 
 
 class InputError(Exception):
@@ -42,6 +61,16 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not np.isfinite(v) or v <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive finite number; got {text}")
+    return v
+
+
+def _probability(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 < v < 1.0:
+        raise argparse.ArgumentTypeError(f"must be strictly between 0 and 1; got {text}")
     return v
 
 
@@ -65,11 +94,32 @@ def _nonneg_int(text: str) -> int:
     return v
 
 
+def _column_list(text: str) -> list[str]:
+    cols = [c.strip() for c in text.split(",") if c.strip()]
+    if not cols:
+        raise argparse.ArgumentTypeError("expected comma-separated column names")
+    return cols
+
+
 def _add_data_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", required=True, help="CSV file with a header row (or .parquet)")
-    p.add_argument("--target", required=True, help="name of the response column")
     p.add_argument(
-        "--features", help="comma-separated feature columns (default: all other columns)"
+        "--data",
+        required=True,
+        help="CSV file with a header row (comma, semicolon, tab or pipe separated: detected), "
+        "or .parquet",
+    )
+    p.add_argument("--target", required=True, help="name of the response column")
+    cols = p.add_mutually_exclusive_group()
+    cols.add_argument(
+        "--features",
+        type=_column_list,
+        help="comma-separated feature columns (default: all other columns)",
+    )
+    cols.add_argument(
+        "--exclude",
+        type=_column_list,
+        default=[],
+        help="comma-separated columns to leave out of the default feature list",
     )
     p.add_argument(
         "--prior", required=True, choices=["laplace", "gaussian"], help="prior on the coefficients"
@@ -78,43 +128,87 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
         "--scale",
         required=True,
         type=_positive_float,
-        help="prior scale: b for laplace, sigma' for gaussian",
+        help="prior scale: b for laplace, σ′ for gaussian",
     )
     p.add_argument(
         "--noise-sigma",
         type=_positive_float,
         default=None,
-        help="noise standard deviation (default: estimated from least squares, n - p - 1 dof)",
+        help="noise standard deviation σ (default: estimated by least squares, n - p - 1 dof, "
+        "then held fixed)",
     )
     p.add_argument("--no-intercept", action="store_true", help="do not fit an intercept")
     p.add_argument(
         "--standardize",
         action="store_true",
-        help="z-score the features first (one prior scale then fits every coefficient)",
+        help="z-score the features first (one prior scale then fits every coefficient); the "
+        "output is on the z-scale and also gives the coefficients on the original scale",
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from bayesreg import __version__
+
     parser = _Parser(
         prog="bayesreg",
         description="MAP estimation under Laplace / Gaussian priors = Lasso / Ridge, proven.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=_Formatter,
     )
+    parser.add_argument("--version", action="version", version=f"bayesreg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    demo = sub.add_parser("demo", help="equivalence check for both priors on the diabetes data")
+    common = {"formatter_class": _Formatter, "epilog": EXIT_CODES_HELP}
+    demo = sub.add_parser(
+        "demo", help="equivalence check for both priors on the diabetes data", **common
+    )
     demo.add_argument("--json", action="store_true", help="print the two JSON reports")
 
-    check = sub.add_parser("check", help="show that the MAP estimate equals the penalized fit")
+    check = sub.add_parser(
+        "check", help="show that the MAP estimate equals the penalized fit", **common
+    )
     _add_data_args(check)
+    check.add_argument(
+        "--tolerance",
+        type=_positive_float,
+        default=None,
+        help="agreement tolerance relative to max(1, ‖β‖∞) (default: 1e-6 laplace, 1e-8 gaussian)",
+    )
+    check.add_argument(
+        "--formulation",
+        choices=["exact", "naive"],
+        default="exact",
+        help="parametrization of the MAP routes: the exact u - v split, or the plain Laplace "
+        "density (which a smooth optimizer cannot solve: shown disagreeing)",
+    )
     check.add_argument("--json", action="store_true", help="print only the JSON report")
 
-    samp = sub.add_parser("sample", help="NUTS posterior sampling with a summary table")
+    samp = sub.add_parser("sample", help="NUTS posterior sampling with a summary table", **common)
     _add_data_args(samp)
-    samp.add_argument("--draws", type=_positive_int, default=1000)
-    samp.add_argument("--tune", type=_nonneg_int, default=1000)
-    samp.add_argument("--chains", type=_positive_int, default=4)
-    samp.add_argument("--seed", type=int, default=None, help="random seed (reproducible draws)")
+    samp.add_argument("--draws", type=_positive_int, default=1000, help="draws kept per chain")
+    samp.add_argument(
+        "--tune", type=_nonneg_int, default=1000, help="tuning steps per chain (discarded)"
+    )
+    samp.add_argument("--chains", type=_positive_int, default=4, help="independent chains")
+    samp.add_argument(
+        "--cores",
+        type=_positive_int,
+        default=None,
+        help="chains run in parallel (default: PyMC's choice, the number of CPUs up to 4)",
+    )
+    samp.add_argument(
+        "--target-accept",
+        type=_probability,
+        default=None,
+        help="NUTS target acceptance rate in (0, 1); higher means smaller steps and fewer "
+        "divergences (default: the model's, 0.9 unless stated in the output)",
+    )
+    samp.add_argument("--seed", type=_nonneg_int, default=None, help="random seed (reproducible)")
     samp.add_argument("--out", help="write the posterior to this NetCDF file")
-    samp.add_argument("--plot", help="write a forest plot of the coefficients to this PNG")
+    samp.add_argument(
+        "--plot",
+        help="write a forest plot of the coefficients to this image file (format from the "
+        "suffix: png, pdf, svg, ...; no suffix: .png is added)",
+    )
     samp.add_argument(
         "--sampler",
         default="pymc",
@@ -130,7 +224,19 @@ def build_parser() -> argparse.ArgumentParser:
     samp.add_argument(
         "--full-bayes",
         action="store_true",
-        help="unknown noise sigma and prior scale with hyperpriors (Park-Casella for laplace)",
+        help="sample the noise σ and the prior scale too, with hyperpriors (Park-Casella for "
+        "laplace), instead of holding them fixed",
+    )
+    progress = samp.add_mutually_exclusive_group()
+    progress.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no sampler log on stderr",
+    )
+    progress.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the progress bar on stderr even when it is not a terminal",
     )
     return parser
 
@@ -139,46 +245,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bayesreg`` console script."""
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "demo":
-            return _run_demo(args)
-        if args.command == "check":
-            return _run_check(args)
-        return _run_sample(args)
+        with warnings.catch_warnings():
+            # No Python warning reaches the user as a warning: the CLI reports in its words.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
+            if args.command == "demo":
+                return _run_demo(args)
+            if args.command == "check":
+                return _run_check(args)
+            return _run_sample(args)
     except (InputError, ValueError, ImportError, OSError) as exc:
+        if isinstance(exc, BrokenPipeError):  # e.g. `bayesreg check ... | head`
+            _silence_stdout()
+            return EXIT_OK
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"bayesreg: error: {msg}", file=sys.stderr)
         return EXIT_INPUT
 
 
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the interpreter exits quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _note(text: str) -> None:
+    print(f"bayesreg: note: {text}", file=sys.stderr)
+
+
+def _is_parquet(path: str) -> bool:
+    return str(path).lower().endswith((".parquet", ".pq"))
+
+
 def _load(args: argparse.Namespace):
     from bayesreg.io import read_table
 
-    features = None
-    if args.features:
-        features = [f.strip() for f in args.features.split(",") if f.strip()]
-    table = read_table(args.data, args.target, features)
-    X = table.X
-    if args.standardize:
-        sd = X.std(axis=0)
-        if np.any(sd == 0):
-            j = int(np.flatnonzero(sd == 0)[0])
-            raise InputError(f"column {table.feature_names[j]!r} is constant: cannot standardize")
-        X = (X - X.mean(axis=0)) / sd
-    return X, table.y, list(table.feature_names)
+    table = read_table(args.data, args.target, args.features, exclude=args.exclude)
+    for note in table.notes:
+        _note(note)
+    return table.X, table.y, list(table.feature_names)
 
 
 def _load_stats(args: argparse.Namespace):
     """Sufficient statistics of the file, read in chunks (never whole in memory)."""
+    from bayesreg.io import sniff_csv
     from bayesreg.suffstats import from_csv, from_parquet
 
     if args.standardize:
         raise InputError("--standardize cannot be combined with --stream")
-    features = None
-    if args.features:
-        features = [f.strip() for f in args.features.split(",") if f.strip()]
-    if str(args.data).lower().endswith((".parquet", ".pq")):
-        return from_parquet(args.data, args.target, features, batch_size=args.chunksize)
-    return from_csv(args.data, args.target, features, chunksize=args.chunksize)
+    if _is_parquet(args.data):
+        if args.exclude:
+            raise InputError("--exclude is not supported with --stream on Parquet; use --features")
+        return from_parquet(args.data, args.target, args.features, batch_size=args.chunksize)
+    layout = sniff_csv(args.data)
+    for note in layout.notes:
+        _note(note)
+    stats = from_csv(
+        args.data, args.target, args.features, chunksize=args.chunksize, exclude=args.exclude
+    )
+    if layout.index_column is not None:
+        _note(f"dropped the unnamed first column of {args.data} (a row index 0..n-1)")
+    return stats
 
 
 def _prior(args: argparse.Namespace):
@@ -187,9 +314,17 @@ def _prior(args: argparse.Namespace):
     return make_prior(args.prior, args.scale)
 
 
+def _check_standardize(args: argparse.Namespace) -> None:
+    if args.standardize and args.no_intercept:
+        raise InputError(
+            "--standardize centres the features, which needs an intercept: drop --no-intercept"
+        )
+
+
 def _run_check(args: argparse.Namespace) -> int:
     from bayesreg.check import check_equivalence
 
+    _check_standardize(args)
     X, y, names = _load(args)
     report = check_equivalence(
         X,
@@ -198,9 +333,12 @@ def _run_check(args: argparse.Namespace) -> int:
         args.noise_sigma,
         fit_intercept=not args.no_intercept,
         feature_names=names,
+        tolerance=args.tolerance,
+        formulation=args.formulation,
+        standardize=args.standardize,
     )
     print(report.to_json() if args.json else str(report))
-    return EXIT_OK if report.agree else EXIT_DISAGREE
+    return EXIT_OK if report.agree else EXIT_FAILED_CHECK
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -228,43 +366,44 @@ def _run_demo(args: argparse.Namespace) -> int:
         print(json.dumps([r.to_dict() for r in reports], indent=2))
     else:
         print(_naive_demo(data.X, data.y, reports[0]))
-    return EXIT_OK if all(r.agree for r in reports) else EXIT_DISAGREE
+    return EXIT_OK if all(r.agree for r in reports) else EXIT_FAILED_CHECK
 
 
 def _naive_demo(X: np.ndarray, y: np.ndarray, report: EquivalenceReport) -> str:
-    """One paragraph: pm.find_MAP on the plain (non-smooth) Laplace density."""
-    from bayesreg.map import map_find_map
+    """One paragraph: L-BFGS-B on the plain (non-smooth) Laplace density.
+
+    It runs the scipy route (NumPy arithmetic): on the kinks the optimizer's stopping point
+    is sensitive to rounding, and PyTensor's compiled graph rounds differently from one
+    compilation to the next, which made the numbers of a find_MAP run change between runs.
+    """
+    from bayesreg.map import map_scipy
     from bayesreg.optimality import optimality_residual
     from bayesreg.priors import make_prior
 
     prior = make_prior("laplace", report.scale)
-    est = map_find_map(X, y, prior, report.noise_sigma, formulation="naive")
+    est = map_scipy(X, y, prior, report.noise_sigma, formulation="naive")
     ref = np.asarray(report.routes["analytic"].coef)
     zeros = ref == 0.0
     resid = optimality_residual(X, y, est.coef, est.intercept, report.lam, prior.regularizer, True)
-    smallest = np.abs(est.coef[zeros])
+    n_exact = int(np.count_nonzero(est.coef[zeros] == 0.0))
     return "\n".join(
         [
-            "Why the exact formulation: pm.find_MAP (L-BFGS-B) on the plain Laplace density",
+            "Why the exact formulation: L-BFGS-B (the optimizer behind pm.find_MAP) on the "
+            "plain Laplace density",
             f"  max|Δβ| to the Lasso = {np.max(np.abs(est.coef - ref)):.1e}, "
             f"KKT residual {resid:.1e}; of the {int(zeros.sum())} coefficients the Lasso sets "
-            f"to exactly 0 it returns {int(np.count_nonzero(est.coef[zeros] == 0))} exact zeros"
-            + (
-                f" (the others are small non-zeros, |β| from {smallest.min():.1e} "
-                f"to {smallest.max():.1e})."
-                if smallest.size and np.any(smallest > 0)
-                else "."
-            ),
+            f"to exactly 0 it returns {n_exact} exact zeros"
+            + (" (the others are small non-zeros)." if n_exact < int(zeros.sum()) else "."),
             "  The kink of |β| at 0 stalls a smooth optimizer; β = u − v with u, v ≥ 0 "
             "(the exact route above) removes it.",
         ]
     )
 
 
-def _check_output(path: str | None, option: str) -> None:
+def _check_output(path: str | None, option: str) -> Path | None:
     """Fail before the (long) sampling run if an output file cannot be written."""
     if path is None:
-        return
+        return None
     target = Path(path)
     if target.is_dir():
         raise InputError(f"{option} {path} is a directory, not a file")
@@ -273,60 +412,110 @@ def _check_output(path: str | None, option: str) -> None:
         raise InputError(f"{option}: directory {parent} does not exist")
     if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
         raise InputError(f"{option}: cannot write {path}")
+    return target
+
+
+def _plot_path(path: str | None) -> Path | None:
+    """The file the forest plot will really be written to (format checked before sampling)."""
+    if path is None:
+        return None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    supported = FigureCanvasAgg(Figure()).get_supported_filetypes()
+    target = Path(path)
+    suffix = target.suffix.lower().lstrip(".")
+    if not suffix:
+        target = target.with_name(target.name + ".png")
+    elif suffix not in supported:
+        raise InputError(
+            f"--plot {path}: unknown image format '.{suffix}'; use one of "
+            + ", ".join(f".{s}" for s in sorted(supported))
+        )
+    return _check_output(str(target), "--plot")
+
+
+@contextlib.contextmanager
+def _progress_to_stderr(show: bool) -> Iterator[None]:
+    """PyMC's progress bar and sampler log on stderr when shown; silenced otherwise."""
+    log = logging.getLogger("pymc")
+    level = log.level
+    if not show:
+        log.setLevel(logging.WARNING)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        log.setLevel(level)
 
 
 def _run_sample(args: argparse.Namespace) -> int:
-    from bayesreg.sampling import diagnose, format_summary, sample, save_posterior, summarize
+    from bayesreg.sampling import (
+        diagnose,
+        format_summary,
+        sample,
+        sample_from_stats,
+        save_posterior,
+        summarize,
+    )
 
-    _check_output(args.out, "--out")
-    _check_output(args.plot, "--plot")
+    _check_standardize(args)
+    out_path = _check_output(args.out, "--out")
+    plot_path = _plot_path(args.plot)
+    if out_path is not None and plot_path is not None and out_path.resolve() == plot_path.resolve():
+        raise InputError("--out and --plot name the same file")
     full = args.full_bayes
-    options = {
+    show_progress = not args.quiet and (args.progress or sys.stderr.isatty())
+    options: dict[str, object] = {
         "fit_intercept": not args.no_intercept,
         "draws": args.draws,
         "tune": args.tune,
         "chains": args.chains,
+        "cores": args.cores,
         "random_seed": args.seed,
         "sampler": args.sampler,
         "noise": "unknown" if full else "fixed",
         "scale": "unknown" if full else "fixed",
-        "progressbar": True,
+        "progressbar": show_progress,
     }
+    if args.target_accept is not None:
+        options["target_accept"] = args.target_accept
+    prior = _prior(args)
     if args.stream:
         stats = _load_stats(args)
-        data: tuple = (stats,)
         options["feature_names"] = stats.feature_names
     else:
         X, y, names = _load(args)
-        data = (X, y)
         options["feature_names"] = names
-    with warnings.catch_warnings(record=True) as caught:
+        options["standardize"] = args.standardize
+    from bayesreg.exceptions import SamplingWarning
+
+    with warnings.catch_warnings(record=True) as caught, _progress_to_stderr(show_progress):
         warnings.simplefilter("always")
         if args.stream:
-            from bayesreg.sampling import sample_from_stats
-
-            idata = sample_from_stats(*data, _prior(args), args.noise_sigma, **options)
+            idata = sample_from_stats(stats, prior, args.noise_sigma, **options)
         else:
-            idata = sample(*data, _prior(args), args.noise_sigma, **options)
-    table = summarize(idata)
-    print(format_summary(table, diagnose(idata), idata))
+            idata = sample(X, y, prior, args.noise_sigma, **options)
+    diagnostics = diagnose(idata)
+    print(format_summary(summarize(idata), diagnostics, idata))
     for w in caught:
-        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning)):
+        # The diagnostics are reported once, in the summary's footer.
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, SamplingWarning)):
             continue
-        print(f"warning: {str(w.message).strip()}", file=sys.stderr)
-    if args.out:
-        save_posterior(idata, args.out)
-        print(f"posterior written to {args.out} (NetCDF; reload with bayesreg.load_posterior)")
-    if args.plot:
+        print(f"bayesreg: warning: {str(w.message).strip().splitlines()[0]}", file=sys.stderr)
+    if out_path is not None:
+        save_posterior(idata, out_path)
+        print(f"posterior written to {out_path} (NetCDF; reload with bayesreg.load_posterior)")
+    if plot_path is not None:
         import matplotlib
 
         matplotlib.use("Agg")
         from bayesreg.plots import plot_forest
 
         fig = plot_forest(idata)
-        fig.savefig(args.plot, dpi=120, bbox_inches="tight")
-        print(f"forest plot written to {args.plot}")
-    return EXIT_OK
+        fig.savefig(plot_path, dpi=120, bbox_inches="tight")
+        print(f"forest plot written to {plot_path}")
+    return EXIT_OK if diagnostics.ok else EXIT_FAILED_CHECK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -63,10 +63,23 @@ def estimate_noise_sigma(X: ArrayLike, y: ArrayLike, *, fit_intercept: bool = Tr
     Xa, ya = check_Xy(X, y)
     n, p = Xa.shape
     dof = _residual_dof(n, p, fit_intercept)
-    design = center(Xa, ya, fit_intercept, order="C")
-    coef, *_ = np.linalg.lstsq(design.Xc, design.yc, rcond=None)
-    r = design.yc - design.Xc @ coef
-    return _noise_from_rss(float(r @ r), dof, float(design.yc @ design.yc))
+    with np.errstate(over="ignore", invalid="ignore"):
+        design = center(Xa, ya, fit_intercept, order="C")
+        total = float(design.yc @ design.yc)
+        if not np.isfinite(total):
+            raise ValueError(
+                "y has values too large: its sum of squares overflows float64, so the noise "
+                "sigma cannot be estimated; rescale y"
+            )
+        coef, *_ = np.linalg.lstsq(design.Xc, design.yc, rcond=None)
+        r = design.yc - design.Xc @ coef
+        rss = float(r @ r)
+    if not np.isfinite(rss):
+        raise ValueError(
+            "X or y has values too large: the least-squares residuals overflow float64, so the "
+            "noise sigma cannot be estimated; rescale the data"
+        )
+    return _noise_from_rss(rss, dof, total)
 
 
 def estimate_noise_sigma_from_stats(
@@ -77,13 +90,20 @@ def estimate_noise_sigma_from_stats(
     ``RSS_OLS = Syy − Sxyᵀ Sxx⁺ Sxy`` (raw cross-products without intercept).
     """
     dof = _residual_dof(stats.n, stats.n_features, fit_intercept)
-    if fit_intercept:
-        xtx, xty, yty = np.array(stats.sxx), np.array(stats.sxy), stats.syy
-    else:
-        g = stats.gram(fit_intercept=False)
-        xtx, xty, yty = g.xtx, g.xty, g.yty
-    coef, *_ = np.linalg.lstsq(xtx, xty, rcond=None)
-    return _noise_from_rss(yty - float(coef @ xty), dof, yty)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if fit_intercept:
+            xtx, xty, yty = np.array(stats.sxx), np.array(stats.sxy), stats.syy
+        else:
+            g = stats.gram(fit_intercept=False)
+            xtx, xty, yty = g.xtx, g.xty, g.yty
+        coef, *_ = np.linalg.lstsq(xtx, xty, rcond=None)
+        rss = yty - float(coef @ xty)
+    if not (np.isfinite(rss) and np.isfinite(yty)):
+        raise ValueError(
+            "the data have values too large: the least-squares residuals overflow float64, "
+            "so the noise sigma cannot be estimated; rescale the data"
+        )
+    return _noise_from_rss(rss, dof, yty)
 
 
 def _residual_dof(n: int, p: int, fit_intercept: bool) -> int:
@@ -98,6 +118,11 @@ def _residual_dof(n: int, p: int, fit_intercept: bool) -> int:
 
 def _noise_from_rss(rss: float, dof: int, total: float) -> NoiseSigma:
     """σ̂ = √(RSS/dof); an RSS at rounding level of the total sum of squares is an exact fit."""
+    if total == 0.0:
+        raise ValueError(
+            "y is constant (zero sum of squares about its mean): the noise sigma cannot be "
+            "estimated; pass noise_sigma explicitly"
+        )
     if not rss > 1e-13 * max(total, np.finfo(np.float64).tiny):
         raise ValueError(
             "least squares fits the data exactly (zero residuals): the noise sigma cannot be "

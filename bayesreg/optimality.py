@@ -66,3 +66,17 @@ def rss_gradient_at_zero(
         return 0.0
     yc = y - y.mean() if fit_intercept else y
     return float(np.max(np.abs(-2.0 * (X.T @ yc))))
+
+
+def lambda_scale(
+    X: NDArray[np.float64], y: NDArray[np.float64], penalty: Penalty, fit_intercept: bool = True
+) -> float:
+    """The data's own scale for λ under ``penalty``, in the units λ has there.
+
+    L1: λ_max = 2‖X_cᵀy_c‖∞ (all coefficients are zero from there on); L2: the mean
+    curvature of the data term, 2·trace(X_cᵀX_c)/p.
+    """
+    if penalty.name == "l1":
+        return rss_gradient_at_zero(X, y, fit_intercept)
+    Xc = X - X.mean(axis=0) if fit_intercept else X
+    return 2.0 * float(np.einsum("ij,ij->", Xc, Xc)) / max(X.shape[1], 1)

@@ -23,6 +23,10 @@ class L1Penalty:
     """R(β) = ‖β‖₁ (the Lasso)."""
 
     name: ClassVar[PenaltyName] = "l1"
+    #: λ / λ_max for which the MAP routes can resolve the fit in float64 (measured: below
+    #: 1e-12 the prior is flat to rounding and β = u − v is not identified; above 1e15
+    #: every coefficient is zero by fifteen orders of magnitude).
+    map_lambda_range: ClassVar[tuple[float, float]] = (1e-12, 1e15)
 
     def value(self, beta: NDArray[np.float64]) -> float:
         """R(β) = Σ|βⱼ|."""
@@ -53,6 +57,9 @@ class L2Penalty:
     """R(β) = ‖β‖²₂ (Ridge)."""
 
     name: ClassVar[PenaltyName] = "l2"
+    #: λ over the mean curvature of the data term, 2·trace(X_cᵀX_c)/p, for which the MAP
+    #: routes can resolve the fit (no lower limit: λ → 0 is least squares).
+    map_lambda_range: ClassVar[tuple[float, float]] = (0.0, 1e15)
 
     def value(self, beta: NDArray[np.float64]) -> float:
         """R(β) = Σβⱼ²."""

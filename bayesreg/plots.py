@@ -87,7 +87,7 @@ def plot_forest(idata: xr.DataTree, *, hdi_prob: float = 0.94, ax: Axes | None =
     ]
     if map_beta is not None:
         ax.plot(map_beta, ys, **_MAP_STYLE, zorder=5, alpha=0.9)
-        handles.append(Line2D([], [], **_MAP_STYLE, label="MAP = penalized fit"))
+        handles.append(Line2D([], [], **_MAP_STYLE, label=_map_label(idata)))
     ax.set_yticks(ys)
     ax.set_yticklabels(names)
     ax.set_ylim(-0.7, p - 0.3)
@@ -150,7 +150,7 @@ def plot_prior_posterior(
         prior_pdf = np.exp([prior.logpdf(np.array([g])) for g in grid])
         a.plot(grid, prior_pdf, color="#2ca02c", linestyle="--", label=f"prior ({prior!r})")
         if map_beta is not None:
-            a.axvline(float(map_beta[j]), **_vline(_MAP_STYLE["color"]), label="MAP")
+            a.axvline(float(map_beta[j]), **_vline(_MAP_STYLE["color"]), label=_map_label(idata))
         a.axvline(float(draws.mean()), color="black", linestyle=":", label="posterior mean")
         a.set_xlim(grid[0], grid[-1])
         a.set_title(f"coefficient {names[j]}")
@@ -394,7 +394,21 @@ def _vline(color: str) -> dict[str, Any]:
 
 
 def _prior_label(idata: xr.DataTree) -> str:
+    """`` (Laplace prior (b = 0.5))``, or ``(… b sampled …)``: the words of the reports."""
+    from bayesreg.priors import describe_prior
+
     a = idata.attrs
     if "prior" not in a:
         return ""
-    return f" ({a['prior']} prior, {a.get('scale_name', 'scale')} = {a.get('scale', 0):.4g})"
+    state = "sampled" if a.get("scale_mode", "fixed") == "unknown" else ""
+    text = describe_prior(str(a["prior"]), float(a.get("scale", 0.0)), scale_state=state)
+    if a.get("noise_mode", "fixed") == "unknown":
+        text += ", σ sampled"
+    return f"\n{text}"
+
+
+def _map_label(idata: xr.DataTree) -> str:
+    """Legend of the penalized fit: the MAP, or only a reference when scales were sampled."""
+    from bayesreg.sampling import map_is_mode
+
+    return "MAP = penalized fit" if map_is_mode(idata) else "penalized fit at fixed σ, scale"

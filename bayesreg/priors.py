@@ -202,7 +202,9 @@ class LaplacePrior(Prior):
 
     def penalty(self, noise_sigma: float) -> float:
         sigma = check_scale(noise_sigma, "noise_sigma")
-        return 2.0 * sigma**2 / self.scale
+        return _representable_lambda(
+            math.log(2.0) + 2.0 * math.log(sigma) - math.log(self.scale), self, sigma
+        )
 
     @classmethod
     def from_penalty(cls, lam: float, noise_sigma: float) -> LaplacePrior:
@@ -221,13 +223,14 @@ class LaplacePrior(Prior):
     ) -> pt.TensorVariable:
         import pymc as pm
 
+        b = np.float64(self.scale)  # float64 constants: PyTensor would probe float32 first
         if formulation == "naive":
-            return pm.Laplace(name, mu=0.0, b=self.scale, dims=dims)
+            return pm.Laplace(name, mu=0.0, b=b, dims=dims)
         if formulation != "exact":
             raise ValueError(f"formulation must be 'exact' or 'naive'; got {formulation!r}")
         # No log-transform: the optimizer sees u, v themselves, with bounds u, v >= 0.
-        u = pm.Exponential(f"{name}_pos", lam=1.0 / self.scale, dims=dims, default_transform=None)
-        v = pm.Exponential(f"{name}_neg", lam=1.0 / self.scale, dims=dims, default_transform=None)
+        u = pm.Exponential(f"{name}_pos", lam=1.0 / b, dims=dims, default_transform=None)
+        v = pm.Exponential(f"{name}_neg", lam=1.0 / b, dims=dims, default_transform=None)
         return pm.Deterministic(name, u - v, dims=dims)
 
     def map_parametrization(self, p: int) -> MapParametrization:
@@ -310,7 +313,7 @@ class GaussianPrior(Prior):
 
     def penalty(self, noise_sigma: float) -> float:
         sigma = check_scale(noise_sigma, "noise_sigma")
-        return sigma**2 / self.scale**2
+        return _representable_lambda(2.0 * (math.log(sigma) - math.log(self.scale)), self, sigma)
 
     @classmethod
     def from_penalty(cls, lam: float, noise_sigma: float) -> GaussianPrior:
@@ -331,7 +334,7 @@ class GaussianPrior(Prior):
 
         if formulation not in ("exact", "naive"):
             raise ValueError(f"formulation must be 'exact' or 'naive'; got {formulation!r}")
-        return pm.Normal(name, mu=0.0, sigma=self.scale, dims=dims)
+        return pm.Normal(name, mu=0.0, sigma=np.float64(self.scale), dims=dims)
 
     def map_parametrization(self, p: int) -> MapParametrization:
         inv_var = 1.0 / self.scale**2
@@ -373,6 +376,31 @@ class GaussianPrior(Prior):
 
 PRIORS: dict[str, type[Prior]] = {"laplace": LaplacePrior, "gaussian": GaussianPrior}
 
+#: How reports name each prior and the symbol of its scale (one vocabulary everywhere).
+_PRIOR_LABELS: dict[str, tuple[str, str]] = {
+    "laplace": ("Laplace", "b"),
+    "gaussian": ("Gaussian", "σ′"),
+}
+
+
+def describe_prior(name: str, scale: float | None = None, *, scale_state: str = "") -> str:
+    """``"Laplace prior (b = 0.5)"``: the words every report uses for a prior.
+
+    ``scale=None`` leaves the scale out; ``scale_state`` (e.g. ``"sampled"``) replaces the
+    value by that word with the given value as its centre.
+    """
+    title, sym = _PRIOR_LABELS.get(name, (name, "scale"))
+    if scale is None:
+        return f"{title} prior"
+    if scale_state:
+        return f"{title} prior ({sym} {scale_state}, hyperprior centred at {scale:.6g})"
+    return f"{title} prior ({sym} = {scale:.6g})"
+
+
+def scale_symbol(name: str) -> str:
+    """The symbol of a prior's scale in reports: ``b`` or ``σ′``."""
+    return _PRIOR_LABELS.get(name, (name, "scale"))[1]
+
 
 def make_prior(name: str, scale: float) -> Prior:
     """Prior by name (``"laplace"`` or ``"gaussian"``) and scale."""
@@ -381,6 +409,24 @@ def make_prior(name: str, scale: float) -> Prior:
     except (KeyError, AttributeError):
         raise ValueError(f"unknown prior {name!r}; choose one of {sorted(PRIORS)}") from None
     return cls(scale)
+
+
+#: λ must lie between these (float64 keeps ~15 digits only for normal numbers, and the
+#: objectives square and multiply λ with data terms): 1e-150 < λ < 1e150.
+_LOG_LAMBDA_RANGE = (-150.0 * math.log(10.0), 150.0 * math.log(10.0))
+
+
+def _representable_lambda(log_lam: float, prior: Prior, sigma: float) -> float:
+    """λ = exp(log_lam), or a ``ValueError`` in the user's terms when it is out of range."""
+    lo, hi = _LOG_LAMBDA_RANGE
+    if not lo < log_lam < hi:
+        side = "above 1e150" if log_lam >= hi else "below 1e-150"
+        raise ValueError(
+            f"{describe_prior(prior.name, prior.scale)} with noise sigma {sigma:.3g} gives "
+            f"lambda = {prior.penalty_formula} {side}, beyond what float64 solves reliably; "
+            "choose a prior scale closer to the noise level (or rescale the data)"
+        )
+    return math.exp(log_lam)
 
 
 def _positive_lam(lam: float) -> float:

@@ -33,7 +33,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bayesreg._validation import check_positive_int, check_scale, check_Xy
+from bayesreg._validation import (
+    check_no_constant_columns,
+    check_positive_int,
+    check_scale,
+    check_Xy,
+    column_names,
+)
 from bayesreg.exceptions import SamplingWarning
 from bayesreg.model import (
     Likelihood,
@@ -47,14 +53,15 @@ from bayesreg.model import (
     feature_coords,
     resolve_noise_sigma,
 )
-from bayesreg.priors import AnalyticFit, Prior
+from bayesreg.priors import AnalyticFit, Prior, describe_prior, scale_symbol
+from bayesreg.standardize import Standardization
+from bayesreg.standardize import standardize as z_score
+from bayesreg.suffstats import SufficientStats
 
 if TYPE_CHECKING:
     import pandas as pd
     import pymc as pm
     import xarray as xr
-
-    from bayesreg.suffstats import SufficientStats
 
 __all__ = [
     "SAMPLERS",
@@ -87,7 +94,7 @@ _RESERVED_KWARGS = frozenset(
 )
 
 #: Scalar hyperparameters reported by :func:`summarize`, in this order, when sampled.
-_HYPER_SCALARS = ("noise_sigma", "beta_b", "beta_lambda2", "beta_sigma")
+_HYPER_SCALARS = ("noise_sigma", "beta_b", "beta_lambda2", "beta_sigma", "lam")
 
 #: Posterior variables that are sampling devices, not parameters of interest.
 _AUXILIARY = ("intercept_centered", "beta_z")
@@ -114,6 +121,7 @@ def sample(
     noise: NoiseMode = "fixed",
     scale: ScaleMode = "fixed",
     feature_names: Sequence[str] | None = None,
+    standardize: bool = False,
     progressbar: bool = True,
     target_accept: float = 0.9,
     **sample_kwargs: Any,
@@ -123,17 +131,21 @@ def sample(
     Parameters
     ----------
     X : array-like of shape (n, p)
-        Design matrix (finite numbers, no intercept column).
+        Design matrix (finite numbers, no intercept column). A pandas DataFrame's column
+        names become the feature names unless ``feature_names`` is given.
     y : array-like of shape (n,)
         Response.
     prior : Prior
         :class:`~bayesreg.priors.LaplacePrior` or :class:`~bayesreg.priors.GaussianPrior`.
     noise_sigma : float, optional
         The noise standard deviation σ. Default: the least-squares estimate
-        √(RSS / (n − p − 1)) (needs n > p + 1). With ``noise="unknown"`` it only centres the
+        √(RSS / (n − p − 1)) (needs n > p + 1), computed from the sufficient statistics when
+        the likelihood uses them (exactly as :func:`sample_from_stats` does, so both give the
+        same draws on the same data). With ``noise="unknown"`` it only centres the
         hyperprior of the prior scale.
     fit_intercept : bool, default True
-        Include the flat-prior intercept β₀.
+        Include the flat-prior intercept β₀. A constant feature column is then rejected
+        (its coefficient is not identified), as :func:`~bayesreg.check_equivalence` does.
     draws, tune, chains : int
         Draws kept per chain (≥ 1), tuning steps per chain (≥ 0), number of chains (≥ 1).
     cores : int, optional
@@ -150,10 +162,16 @@ def sample(
         ``"unknown"``: σ gets a Half-Student-t prior and is sampled (``noise_sigma`` variable).
     scale : {"fixed", "unknown"}, default "fixed"
         ``"unknown"``: the prior scale gets a hyperprior (Park–Casella Bayesian Lasso for the
-        Laplace prior: ``beta_lambda2``, ``beta_tau2``, ``beta_b``; Half-Cauchy
-        ``beta_sigma`` for the Gaussian prior).
+        Laplace prior: ``beta_lambda2``, ``beta_b``; Half-Cauchy ``beta_sigma`` for the
+        Gaussian prior).
     feature_names : sequence of str, optional
-        Labels of the ``feature`` dimension (default ``x0, x1, ...``).
+        Labels of the ``feature`` dimension (default: a DataFrame's columns, else
+        ``x0, x1, ...``).
+    standardize : bool, default False
+        Z-score the features first (:mod:`bayesreg.standardize`; needs ``fit_intercept``):
+        the prior applies to the z-scale coefficients. The posterior then also has a group
+        ``original_scale`` with the draws of ``beta`` and ``intercept`` on the features'
+        own scale, and the root attribute ``standardized`` is true.
     progressbar : bool, default True
         Show PyMC's progress bar.
     target_accept : float, default 0.9
@@ -165,17 +183,21 @@ def sample(
     -------
     xarray.DataTree
         Groups ``posterior`` (``beta`` over ``feature``, ``intercept``, the centered
-        intercept ``intercept_centered``, and sampled hyperparameters), ``sample_stats``,
+        intercept ``intercept_centered``, sampled hyperparameters and, when the prior scale
+        and σ are sampled, the implied penalty ``lam`` of each draw), ``sample_stats``,
         ``observed_data`` (``y``), ``constant_data`` (``X``) and ``map`` (the penalized
-        estimate ``beta``, ``intercept`` at λ = ``prior.penalty(σ)``). Root attributes:
-        ``prior``, ``scale``, ``scale_name``, ``noise_sigma``, ``noise_sigma_estimated``,
-        ``noise_sigma_dof`` (when estimated), ``lam``, ``fit_intercept``, ``likelihood``,
-        ``noise_mode``, ``scale_mode``, ``sampler`` and sizes.
+        estimate ``beta``, ``intercept`` at λ = ``prior.penalty(σ)`` for the fixed σ and
+        prior scale: the MAP of the fixed-scale model; with a sampled σ or scale it is only a
+        reference, as its ``description`` says). Root attributes: ``prior``, ``scale``,
+        ``scale_name``, ``noise_sigma``, ``noise_sigma_estimated``, ``noise_sigma_dof`` (when
+        estimated), ``lam``, ``fit_intercept``, ``likelihood``, ``noise_mode``,
+        ``scale_mode``, ``standardized``, ``sampler`` and sizes.
 
     Raises
     ------
     ValueError
-        Invalid data or arguments (NaN, mismatched shapes, σ ≤ 0, draws < 1, unknown sampler...).
+        Invalid data or arguments (NaN, mismatched shapes, constant columns, σ ≤ 0,
+        draws < 1, unknown sampler...).
     ImportError
         The requested external sampler is not installed (the message says what to install).
 
@@ -184,6 +206,7 @@ def sample(
     SamplingWarning
         When :func:`diagnose` finds R-hat > 1.01, bulk or tail ESS < 400, or divergences.
     """
+    names_in = feature_names if feature_names is not None else column_names(X)
     Xa, ya = check_Xy(X, y)
     n, p = Xa.shape
     opts = _check_options(
@@ -199,25 +222,42 @@ def sample(
         progressbar,
     )
     fit_intercept = _check_bool(fit_intercept, "fit_intercept")
+    standardize = _check_bool(standardize, "standardize")
     check_model_options(likelihood, noise, scale)
-    names = feature_coords(p, None if feature_names is None else list(feature_names))
-    sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept)
-    lam = prior.penalty(sigma.value)
+    names = feature_coords(p, None if names_in is None else list(names_in))
+    if fit_intercept:
+        check_no_constant_columns(Xa, names)
+    z = None
+    if standardize:
+        if not fit_intercept:
+            raise ValueError(
+                "standardize centres the features, which needs an intercept; "
+                "use it with fit_intercept=True"
+            )
+        Xa, z = z_score(Xa, names)
+    use_stats = likelihood == "suffstats" or (likelihood == "auto" and n > p)
+    if use_stats:
+        stats = SufficientStats.from_arrays(Xa, ya, names)
+        sigma = _sigma_from_stats(stats, noise_sigma, fit_intercept)
+        lam = prior.penalty(sigma.value)
+        model, x_mean = _stats_model(stats, prior, sigma.value, fit_intercept, noise, scale)
+    else:
+        sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept)
+        lam = prior.penalty(sigma.value)
+        x_mean = Xa.mean(axis=0) if fit_intercept else np.zeros(p)
+        model = build_model(
+            Xa - x_mean if fit_intercept else Xa,
+            ya,
+            prior,
+            sigma.value,
+            fit_intercept=fit_intercept,
+            formulation="naive",
+            likelihood="rows",
+            feature_names=names,
+            noise=noise,
+            scale=scale,
+        )
     fit = prior.solve(Xa, ya, lam, fit_intercept=fit_intercept)
-
-    x_mean = Xa.mean(axis=0) if fit_intercept else np.zeros(p)
-    model = build_model(
-        Xa - x_mean if fit_intercept else Xa,
-        ya,
-        prior,
-        sigma.value,
-        fit_intercept=fit_intercept,
-        formulation="naive",
-        likelihood=likelihood,
-        feature_names=names,
-        noise=noise,
-        scale=scale,
-    )
     idata = _run_nuts(model, opts, sample_kwargs)
 
     import xarray as xr
@@ -227,12 +267,14 @@ def sample(
     constant = xr.Dataset({"X": (("obs", "feature"), Xa)}, coords={"obs": obs, "feature": names})
     _finish(
         idata,
+        prior=prior,
         x_mean=x_mean,
         fit_intercept=fit_intercept,
         names=names,
         fit=fit,
         observed=observed,
         constant=constant,
+        standardization=z,
         attrs=_attrs(prior, sigma, lam, fit_intercept, model, noise, scale, opts, n, p, "arrays"),
     )
     diagnostics = diagnose(idata)
@@ -268,10 +310,14 @@ def sample_from_stats(
     least-squares estimate computed from the statistics (:func:`estimate_noise_sigma_from_stats`);
     ``feature_names`` defaults to ``stats.feature_names``. The ``observed_data`` group holds
     the statistics (``n``, ``x_mean``, ``y_mean``, ``sxx``, ``sxy``, ``syy``) and there is no
-    ``constant_data`` group.
-    """
-    from bayesreg.suffstats import SufficientStats
+    ``constant_data`` group. With an intercept, a constant feature (zero scatter) is
+    rejected, as in :func:`sample`.
 
+    Statistics equal to those :func:`sample` computes from the same data (one chunk holding
+    every row) give the same draws for the same seed; statistics merged from several chunks
+    differ from them at rounding level, and NUTS trajectories then part ways after a while
+    (the posterior is the same, the draws are not).
+    """
     if not isinstance(stats, SufficientStats):
         raise ValueError(f"stats must be a SufficientStats; got {type(stats).__name__}")
     n, p = stats.n, stats.n_features
@@ -292,39 +338,25 @@ def sample_from_stats(
     if feature_names is None:
         feature_names = stats.feature_names
     names = feature_coords(p, None if feature_names is None else list(feature_names))
-    if noise_sigma is None:
-        sigma = estimate_noise_sigma_from_stats(stats, fit_intercept=fit_intercept)
-    else:
-        sigma = NoiseSigma(check_scale(noise_sigma, "noise_sigma"), False)
+    if fit_intercept:
+        const = np.flatnonzero(np.diag(np.asarray(stats.sxx)) == 0.0)
+        if const.size:
+            raise ValueError(
+                "constant feature column(s) with no information for the model: "
+                + ", ".join(names[j] for j in const)
+            )
+    sigma = _sigma_from_stats(stats, noise_sigma, fit_intercept)
     lam = prior.penalty(sigma.value)
     fit = _solve_from_stats(stats, prior, lam, fit_intercept)
-
-    if fit_intercept:
-        # Centered design: the feature means become 0, the scatter is unchanged.
-        x_mean = np.array(stats.x_mean)
-        zeros = np.zeros(p)
-        y_lo = stats.mean_lo[-1] if stats.mean_lo is not None else 0.0
-        model_stats = SufficientStats(
-            n,
-            np.append(zeros, stats.y_mean),
-            stats.scatter,
-            tuple(names),
-            stats.target_name,
-            np.append(zeros, y_lo),
-        )
-    else:
-        x_mean = np.zeros(p)
-        model_stats = SufficientStats(
+    model, x_mean = _stats_model(
+        SufficientStats(
             n, stats.mean, stats.scatter, tuple(names), stats.target_name, stats.mean_lo
-        )
-    model = build_model_from_stats(
-        model_stats,
+        ),
         prior,
         sigma.value,
-        fit_intercept=fit_intercept,
-        formulation="naive",
-        noise=noise,
-        scale=scale,
+        fit_intercept,
+        noise,
+        scale,
     )
     idata = _run_nuts(model, opts, sample_kwargs)
 
@@ -344,12 +376,14 @@ def sample_from_stats(
     )
     _finish(
         idata,
+        prior=prior,
         x_mean=x_mean,
         fit_intercept=fit_intercept,
         names=names,
         fit=fit,
         observed=observed,
         constant=None,
+        standardization=None,
         attrs=_attrs(
             prior,
             sigma,
@@ -368,6 +402,56 @@ def sample_from_stats(
     if diagnostics.problems:
         warnings.warn(_warning_text(diagnostics), SamplingWarning, stacklevel=2)
     return idata
+
+
+def _sigma_from_stats(
+    stats: SufficientStats, noise_sigma: float | None, fit_intercept: bool
+) -> NoiseSigma:
+    """The given σ (validated) or the least-squares estimate from the statistics."""
+    if noise_sigma is None:
+        return estimate_noise_sigma_from_stats(stats, fit_intercept=fit_intercept)
+    return NoiseSigma(check_scale(noise_sigma, "noise_sigma"), False)
+
+
+def _stats_model(
+    stats: SufficientStats,
+    prior: Prior,
+    sigma: float,
+    fit_intercept: bool,
+    noise: NoiseMode,
+    scale: ScaleMode,
+) -> tuple[pm.Model, NDArray[np.float64]]:
+    """The sampling model on the statistics, and the feature means it was centred by.
+
+    With an intercept the model sees the centered design (feature means 0, the scatter
+    unchanged), so that the flat mean level decorrelates from β; :func:`_finish` maps the
+    draws back to the intercept of the original design.
+    """
+    p = stats.n_features
+    if fit_intercept:
+        x_mean = np.array(stats.x_mean)
+        zeros = np.zeros(p)
+        model_stats = SufficientStats(
+            stats.n,
+            np.append(zeros, stats.y_mean),
+            stats.scatter,
+            stats.feature_names,
+            stats.target_name,
+            np.append(zeros, stats.mean_lo[-1]),
+        )
+    else:
+        x_mean = np.zeros(p)
+        model_stats = stats
+    model = build_model_from_stats(
+        model_stats,
+        prior,
+        sigma,
+        fit_intercept=fit_intercept,
+        formulation="naive",
+        noise=noise,
+        scale=scale,
+    )
+    return model, x_mean
 
 
 # ==================================================================== diagnostics
@@ -389,6 +473,8 @@ class Diagnostics:
         The limits the values were checked against.
     problems : list of str
         One human-readable line per failed check (empty when all is well).
+    notes : list of str
+        What could not be checked, and why (e.g. R-hat with a single chain); not problems.
     """
 
     rhat_max: float
@@ -400,6 +486,7 @@ class Diagnostics:
     rhat_threshold: float = 1.01
     ess_threshold: float = 400.0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -408,7 +495,7 @@ class Diagnostics:
 
     def __str__(self) -> str:
         return (
-            f"R-hat max {self.rhat_max:.3f} (limit {self.rhat_threshold:g}), "
+            f"R-hat max {_fmt_rhat(self.rhat_max)} (limit {self.rhat_threshold:g}), "
             f"ESS bulk min {self.ess_bulk_min:.0f}, tail min {self.ess_tail_min:.0f} "
             f"(limit {self.ess_threshold:g}), divergences {self.n_divergences} "
             f"[{self.n_chains} chains x {self.n_draws} draws]"
@@ -455,8 +542,13 @@ def diagnose(idata: xr.DataTree, *, rhat_max: float = 1.01, ess_min: float = 400
         n_div = int(idata["sample_stats"]["diverging"].values.sum())
 
     problems: list[str] = []
+    notes: list[str] = []
+    n_chains = int(post.sizes["chain"])
+    if n_chains < 2:
+        notes.append("R-hat compares chains: with 1 chain it is not computed (run 2 or more)")
+        rhat = {k: math.nan for k in rhat}
     nan_rhat = [k for k, v in rhat.items() if not np.isfinite(v)]
-    if nan_rhat:
+    if nan_rhat and n_chains >= 2:
         problems.append(f"R-hat is undefined (chains not moving?) for {_few(nan_rhat)}")
     high = sorted(
         ((v, k) for k, v in rhat.items() if np.isfinite(v) and v > rhat_max), reverse=True
@@ -473,20 +565,18 @@ def diagnose(idata: xr.DataTree, *, rhat_max: float = 1.01, ess_min: float = 400
                 f"{label} ESS {low[0][0]:.0f} < {ess_min:g} for {_few([k for _, k in low])}"
             )
     if n_div:
-        problems.append(
-            f"{n_div} divergent transition{'s' if n_div > 1 else ''} after tuning "
-            "(raise target_accept)"
-        )
+        problems.append(f"{n_div} divergent transition{'s' if n_div > 1 else ''} after tuning")
     return Diagnostics(
         rhat_max=_nanextreme(rhat.values(), max),
         ess_bulk_min=_nanextreme(bulk.values(), min),
         ess_tail_min=_nanextreme(tail.values(), min),
         n_divergences=n_div,
-        n_chains=int(post.sizes["chain"]),
+        n_chains=n_chains,
         n_draws=int(post.sizes["draw"]),
         rhat_threshold=rhat_max,
         ess_threshold=ess_min,
         problems=problems,
+        notes=notes,
     )
 
 
@@ -508,7 +598,9 @@ def summarize(idata: xr.DataTree, *, hdi_prob: float = 0.94) -> pd.DataFrame:
         ``intercept`` (when fitted) and the scalar sampled hyperparameters (``noise_sigma``,
         ``beta_b``, ``beta_lambda2``, ``beta_sigma``).
         Columns: ``mean``, ``median``, ``sd``, ``hdi_3%``, ``hdi_97%`` (named after
-        ``hdi_prob``), ``map`` (the penalized estimate; NaN for hyperparameters), ``r_hat``,
+        ``hdi_prob``), ``map`` (the penalized estimate = the mode of this posterior; NaN for
+        hyperparameters; called ``fixed_scale_fit`` when σ or the prior scale was sampled,
+        since the penalized fit at the fixed values is then only a reference), ``r_hat``,
         ``ess_bulk``, ``ess_tail``, ``mcse_mean`` (Monte Carlo standard error of the mean).
     """
     import arviz_stats as azs
@@ -539,6 +631,7 @@ def summarize(idata: xr.DataTree, *, hdi_prob: float = 0.94) -> pd.DataFrame:
         "mcse_mean": azs.mcse(ds, method="mean"),
     }
     map_ds = idata["map"].to_dataset() if "map" in idata.children else None
+    map_col = "map" if map_is_mode(idata) else "fixed_scale_fit"
     features = [str(f) for f in post["beta"].coords["feature"].values]
     if set(features) & set(names):  # a feature called e.g. "intercept": keep rows distinct
         features = [f"beta[{f}]" for f in features]
@@ -552,7 +645,7 @@ def summarize(idata: xr.DataTree, *, hdi_prob: float = 0.94) -> pd.DataFrame:
                 return float(vals[i])
 
             row = {col: pick(d) for col, d in stats.items()}
-            row["map"] = pick(map_ds) if map_ds is not None and var in map_ds else math.nan
+            row[map_col] = pick(map_ds) if map_ds is not None and var in map_ds else math.nan
             row.update({col: pick(d) for col, d in diag.items()})
             rows[label] = row
     columns = [
@@ -561,7 +654,7 @@ def summarize(idata: xr.DataTree, *, hdi_prob: float = 0.94) -> pd.DataFrame:
         "sd",
         lo_name,
         hi_name,
-        "map",
+        map_col,
         "r_hat",
         "ess_bulk",
         "ess_tail",
@@ -603,24 +696,45 @@ def format_summary(
     lines.append(table)
     if "map" in df.columns:
         lines.append(
-            "map: the penalized (Lasso / Ridge) estimate = the posterior mode at the fixed σ "
-            "and prior scale"
+            "map: the penalized (Lasso / Ridge) fit = the posterior mode at the fixed σ and "
+            "prior scale"
         )
+    if "fixed_scale_fit" in df.columns:
+        lines.append(
+            "fixed_scale_fit: the penalized fit at the fixed σ and prior scale given, a "
+            "reference only: this posterior samples them, so its mode is elsewhere"
+        )
+    if "lam" in df.index:
+        lines.append("lam: the penalty λ implied by each draw of σ and the prior scale (derived)")
     if diagnostics is not None:
         d = diagnostics
         lines.append("")
         lines.append(
-            f"diagnostics: R-hat max {d.rhat_max:.3f} (limit {d.rhat_threshold:g}) | "
+            f"diagnostics: R-hat max {_fmt_rhat(d.rhat_max)} (limit {d.rhat_threshold:g}) | "
             f"ESS min bulk {d.ess_bulk_min:.0f}, tail {d.ess_tail_min:.0f} "
             f"(limit {d.ess_threshold:g}) | divergences {d.n_divergences} | "
-            f"{d.n_chains} chains x {d.n_draws} draws"
+            f"{d.n_chains} chain{'s' if d.n_chains != 1 else ''} x {d.n_draws} draws"
         )
+        lines.extend(f"note: {note}" for note in d.notes)
         if d.problems:
             lines.append("PROBLEMS (do not trust these numbers yet):")
             lines.extend(f"  - {p}" for p in d.problems)
+            lines.append(f"  {_ADVICE}")
         else:
             lines.append("all convergence checks passed")
     return "\n".join(lines)
+
+
+def map_is_mode(idata: xr.DataTree) -> bool:
+    """Whether the ``map`` group is the mode of this posterior (σ and the scale fixed)."""
+    if "map" in idata.children and "is_mode" in idata["map"].attrs:
+        return bool(idata["map"].attrs["is_mode"])
+    a = idata.attrs
+    return a.get("noise_mode", "fixed") == "fixed" and a.get("scale_mode", "fixed") == "fixed"
+
+
+def _fmt_rhat(v: float) -> str:
+    return f"{v:.3f}" if np.isfinite(v) else "n/a"
 
 
 # ==================================================================== persistence
@@ -775,6 +889,9 @@ def _run_nuts(model: pm.Model, opts: _Options, sample_kwargs: dict[str, Any]) ->
 
     kwargs = dict(sample_kwargs)
     kwargs.setdefault("progressbar", opts.progressbar)
+    # diagnose() checks convergence once, with bayesreg's limits; PyMC's own checks would
+    # log the same findings a second time.
+    kwargs.setdefault("compute_convergence_checks", False)
     with model:
         return pm.sample(
             draws=opts.draws,
@@ -817,6 +934,7 @@ def _attrs(
         "likelihood": str(getattr(model, "likelihood_kind", "rows")),
         "noise_mode": noise,
         "scale_mode": scale,
+        "standardized": False,
         "formulation": "naive",
         "sampler": opts.sampler,
         "target_accept": opts.target_accept,
@@ -834,12 +952,14 @@ def _attrs(
 def _finish(
     idata: xr.DataTree,
     *,
+    prior: Prior,
     x_mean: NDArray[np.float64],
     fit_intercept: bool,
     names: list[str],
     fit: AnalyticFit,
     observed: xr.Dataset,
     constant: xr.Dataset | None,
+    standardization: Standardization | None,
     attrs: dict[str, Any],
 ) -> None:
     """Undo the centering, add the data, the MAP group and the settings (in place)."""
@@ -858,6 +978,9 @@ def _finish(
         post["intercept_centered"].attrs["description"] = (
             "intercept of the centered design (mean level; sampled)"
         )
+    sampled = attrs["noise_mode"] == "unknown" or attrs["scale_mode"] == "unknown"
+    if sampled:
+        post["lam"] = _lambda_draws(post, prior, float(attrs["noise_sigma"]))
     first = [v for v in ("beta", "intercept") if v in post.data_vars]
     last = [v for v in _AUXILIARY if v in post.data_vars]
     order = first + [v for v in post.data_vars if v not in first and v not in last] + last
@@ -872,21 +995,79 @@ def _finish(
         old = idata["constant_data"].attrs if "constant_data" in idata.children else {}
         idata["constant_data"] = constant.assign_attrs(dict(old))
 
+    if sampled:
+        description = (
+            f"penalized estimate at lam = {attrs['lam']:.6g}, from the fixed noise sigma "
+            f"{attrs['noise_sigma']:.6g} and {prior.scale_name} = {prior.scale:.6g}: the MAP of "
+            "the fixed-scale model, shown as a reference (this posterior samples "
+            + " and ".join(
+                w
+                for w, m in (
+                    ("sigma", attrs["noise_mode"]),
+                    ("the prior scale", attrs["scale_mode"]),
+                )
+                if m == "unknown"
+            )
+            + ", so its mode is not this fit)"
+        )
+    else:
+        description = (
+            "penalized estimate (Lasso / Ridge at lam) = MAP of the model with the fixed "
+            "noise sigma and prior scale"
+        )
     idata["map"] = xr.Dataset(
         {
             "beta": ("feature", np.asarray(fit.coef, dtype=np.float64)),
             "intercept": ((), float(fit.intercept) if fit_intercept else 0.0),
         },
         coords={"feature": names},
-        attrs={
-            "description": (
-                "penalized estimate (Lasso / Ridge at lam) = MAP of the model with the fixed "
-                "noise sigma and prior scale"
-            ),
-            "lam": float(attrs["lam"]),
-        },
+        attrs={"description": description, "lam": float(attrs["lam"]), "is_mode": not sampled},
     )
+    if standardization is not None:
+        beta_o, icpt_o = standardization.to_original(
+            post["beta"].transpose("chain", "draw", "feature").values,
+            post["intercept"].values,
+        )
+        idata["original_scale"] = xr.Dataset(
+            {
+                "beta": (("chain", "draw", "feature"), beta_o),
+                "intercept": (("chain", "draw"), icpt_o),
+                "feature_mean": ("feature", standardization.means),
+                "feature_scale": ("feature", standardization.scales),
+            },
+            coords={
+                "chain": post["chain"].values,
+                "draw": post["draw"].values,
+                "feature": names,
+            },
+            attrs={
+                "description": (
+                    "the posterior draws on the original scale of the features: "
+                    "beta / feature_scale, intercept - sum(beta * feature_mean / "
+                    "feature_scale); the prior applies to the standardized coefficients"
+                )
+            },
+        )
+        attrs = {**attrs, "standardized": True}
     idata.attrs.update(attrs)
+
+
+def _lambda_draws(post: xr.Dataset, prior: Prior, sigma_fixed: float) -> xr.DataArray:
+    """λ implied by each draw of the noise σ and the prior scale (derived, not sampled)."""
+    import xarray as xr
+
+    scale_var = f"beta_{prior.scale_name}"
+    like = post["intercept"] if "intercept" in post else post["beta"].isel(feature=0)
+    scale = post[scale_var] if scale_var in post else xr.full_like(like, prior.scale)
+    noise = post["noise_sigma"] if "noise_sigma" in post else xr.full_like(like, sigma_fixed)
+    cls = type(prior)
+    lam = np.frompyfunc(lambda s, n: cls(s).penalty(n), 2, 1)(scale.values, noise.values)
+    return xr.DataArray(
+        lam.astype(np.float64),
+        dims=scale.dims,
+        coords=scale.coords,
+        attrs={"description": f"lambda = {prior.penalty_formula} of each draw (derived)"},
+    )
 
 
 def _solve_from_stats(
@@ -959,13 +1140,15 @@ def _nanextreme(values: Any, fn: Any) -> float:
     return float(fn(vals)) if vals else math.nan
 
 
+#: What to do about failed diagnostics (the CLI options in brackets).
+_ADVICE = (
+    "Run more draws / tuning steps (--draws, --tune) or raise target_accept (--target-accept) "
+    "before trusting the posterior summaries."
+)
+
+
 def _warning_text(d: Diagnostics) -> str:
-    return (
-        "NUTS diagnostics flag problems: "
-        + "; ".join(d.problems)
-        + ". Run more draws / tuning steps (or raise target_accept) before trusting the "
-        "posterior summaries."
-    )
+    return "NUTS diagnostics flag problems: " + "; ".join(d.problems) + ". " + _ADVICE
 
 
 def _hdi_columns(prob: float) -> tuple[str, str]:
@@ -984,25 +1167,48 @@ def _fmt_value(v: float) -> str:
 
 
 def _header_lines(idata: xr.DataTree) -> list[str]:
+    """What was fixed and what was sampled, in the words :mod:`bayesreg.check` uses."""
     a = idata.attrs
     if "prior" not in a:
         return []
     sigma = a.get("noise_sigma", math.nan)
     how = (
-        f"estimated, {a['noise_sigma_dof']} dof"
+        f"estimated by least squares, {a['noise_sigma_dof']} dof"
         if a.get("noise_sigma_estimated") and "noise_sigma_dof" in a
         else "given"
     )
-    lines = [
-        f"prior: {a['prior']} ({a.get('scale_name', 'scale')} = {a.get('scale', math.nan):.6g}), "
-        f"noise sigma = {sigma:.6g} ({how}), lambda = {a.get('penalty_formula', '')} = "
-        f"{a.get('lam', math.nan):.6g}"
-    ]
+    noise_sampled = a.get("noise_mode", "fixed") == "unknown"
+    scale_sampled = a.get("scale_mode", "fixed") == "unknown"
+    name, scale = str(a["prior"]), float(a.get("scale", math.nan))
+    prior_text = describe_prior(name, scale, scale_state="sampled" if scale_sampled else "")
+    lines = [f"prior: {prior_text}"]
+    if noise_sampled:
+        lines.append("noise σ: sampled (Half-Student-t(4, sd(y)) prior)")
+    else:
+        lines.append(f"noise σ = {sigma:.6g} ({how}, then held fixed)")
+    formula = a.get("penalty_formula", "")
     post = idata["posterior"]
+    if (noise_sampled or scale_sampled) and "lam" in post.data_vars:
+        lam = np.asarray(post["lam"].values, dtype=float).ravel()
+        lo, med, hi = np.quantile(lam, [0.03, 0.5, 0.97])
+        lines.append(
+            f"penalty λ = {formula}: sampled with them, posterior median {med:.4g}, "
+            f"94% interval [{lo:.4g}, {hi:.4g}]; the fixed-scale fit uses "
+            f"λ = {a.get('lam', math.nan):.6g} (σ = {sigma:.6g} ({how}), "
+            f"{scale_symbol(name)} = {scale:.6g})"
+        )
+    else:
+        lines.append(f"penalty λ = {formula} = {a.get('lam', math.nan):.6g}")
+    if a.get("standardized"):
+        lines.append(
+            "features standardized (z-scores: mean 0, population sd 1): coefficients on the "
+            "z-scale; the original scale is in the group 'original_scale'"
+        )
+    chains = post.sizes.get("chain", 0)
     lines.append(
-        f"NUTS ({a.get('sampler', 'pymc')}): {post.sizes.get('chain', 0)} chains x "
-        f"{post.sizes.get('draw', 0)} draws; likelihood: {a.get('likelihood', '?')}; "
-        f"noise: {a.get('noise_mode', 'fixed')}, prior scale: {a.get('scale_mode', 'fixed')}; "
-        f"n = {a.get('n_obs', '?')}, p = {a.get('n_features', '?')}"
+        f"NUTS ({a.get('sampler', 'pymc')}): {chains} chain{'s' if chains != 1 else ''} x "
+        f"{post.sizes.get('draw', 0)} draws, target_accept {a.get('target_accept', math.nan):g}; "
+        f"likelihood: {a.get('likelihood', '?')}; n = {a.get('n_obs', '?')}, "
+        f"p = {a.get('n_features', '?')}"
     )
     return lines

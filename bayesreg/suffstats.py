@@ -32,7 +32,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import check_positive_int, check_vector, check_Xy
-from bayesreg.io import _check_file, _check_numeric_dtypes, _first_line, _select_columns
+from bayesreg.io import (
+    _check_file,
+    _check_numeric_dtypes,
+    _drop_index_column,
+    _first_line,
+    _select_columns,
+    sniff_csv,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -200,8 +207,10 @@ class SufficientStats:
             If ``X`` or ``y`` is empty, not numeric, not finite, or their lengths differ.
         """
         Xa, ya = check_Xy(X, y)
-        n, mean, mean_lo, scatter = _centered(_joint(Xa, ya))
-        return cls(n, mean, scatter, _names(feature_names), target_name, mean_lo)
+        names = _names(feature_names)
+        labels = None if names is None else [*names, target_name or "y"]
+        n, mean, mean_lo, scatter = _centered(_joint(Xa, ya), labels)
+        return cls(n, mean, scatter, names, target_name, mean_lo)
 
     # ---------------------------------------------------------------- algebra
     def merge(self, other: SufficientStats) -> SufficientStats:
@@ -227,9 +236,13 @@ class SufficientStats:
         # |δ| rather than to |m|.
         d_hi, d_err = _two_sum(other.mean, -self.mean)
         delta = d_hi + (d_err + (other.mean_lo - self.mean_lo))
-        mean, err = _two_sum(self.mean, delta * (n_b / n))
-        scatter = self.scatter + other.scatter
-        scatter += (n_a * (n_b / n)) * np.outer(delta, delta)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, err = _two_sum(self.mean, delta * (n_b / n))
+            scatter = self.scatter + other.scatter
+            scatter += (n_a * (n_b / n)) * np.outer(delta, delta)
+        _check_no_overflow(
+            mean, scatter, None if names is None else [*names, target or "y"], "the merged data"
+        )
         return SufficientStats(n, mean, scatter, names, target, self.mean_lo + err)
 
     def rss(self, intercept: float, coef: ArrayLike) -> float:
@@ -368,19 +381,50 @@ def _two_sum(
 
 
 def _centered(
-    Z: NDArray[np.float64],
+    Z: NDArray[np.float64], names: Sequence[str] | None = None, where: str = "the data"
 ) -> tuple[int, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """``(n, mean_hi, mean_lo, scatter)`` of the rows of ``Z``; centers ``Z`` in place."""
-    mean = Z.mean(axis=0)
-    Z -= mean
-    # One refinement pass: the mean of the residuals is the rounding error of the first mean;
-    # keep it as the low-order part of a double-double mean.
-    correction = Z.mean(axis=0)
-    Z -= correction
-    scatter = Z.T @ Z
-    scatter = 0.5 * (scatter + scatter.T)
+    """``(n, mean_hi, mean_lo, scatter)`` of the rows of ``Z``; centers ``Z`` in place.
+
+    Values whose squares overflow float64 raise ``ValueError`` naming the column (``names``,
+    default: the last column is ``y``, the others ``X`` column j).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = Z.mean(axis=0)
+        Z -= mean
+        # One refinement pass: the mean of the residuals is the rounding error of the first
+        # mean; keep it as the low-order part of a double-double mean.
+        correction = Z.mean(axis=0)
+        Z -= correction
+        scatter = Z.T @ Z
+        scatter = 0.5 * (scatter + scatter.T)
+    _check_no_overflow(mean, scatter, names, where)
     hi, lo = _two_sum(mean, correction)
     return Z.shape[0], hi, lo, scatter
+
+
+def _check_no_overflow(
+    mean: NDArray[np.float64],
+    scatter: NDArray[np.float64],
+    names: Sequence[str] | None,
+    where: str,
+) -> None:
+    """Name the column whose sums (of squares) overflowed float64, if any."""
+    if np.isfinite(scatter).all() and np.isfinite(mean).all():
+        return
+    k = mean.shape[0]
+    bad = ~(np.isfinite(np.diag(scatter)) & np.isfinite(mean))
+    j = (
+        int(np.flatnonzero(bad)[0])
+        if bad.any()
+        else int(np.flatnonzero(~np.isfinite(scatter))[0] // k)
+    )
+    if names is not None:
+        label = f"column {names[j]!r}"
+    else:
+        label = "y" if j == k - 1 else f"X column {j}"
+    raise ValueError(
+        f"{label} in {where} has values too large: its sum of squares overflows float64; rescale it"
+    )
 
 
 def _merge_label(a: Any, b: Any, what: str) -> Any:
@@ -440,7 +484,7 @@ def _chunk_stats(
         Xa, ya = check_Xy(X, y)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
-    n, mean, mean_lo, scatter = _centered(_joint(Xa, ya, work))
+    n, mean, mean_lo, scatter = _centered(_joint(Xa, ya, work), where=where)
     return SufficientStats(n, mean, scatter, mean_lo=mean_lo)
 
 
@@ -508,7 +552,7 @@ def _finite_stats(
             first = row_offset + int(np.flatnonzero(~finite[:, j])[0]) + 1
             loc = f" (first at data row {first})"
         raise ValueError(f"column {names[j]!r} in {where} contains {what} value(s){loc}")
-    n, mean, mean_lo, scatter = _centered(Z)
+    n, mean, mean_lo, scatter = _centered(Z, names, where)
     return SufficientStats(n, mean, scatter, mean_lo=mean_lo)
 
 
@@ -536,13 +580,18 @@ def from_csv(
     target: str,
     features: Sequence[str] | None = None,
     chunksize: int = 100_000,
+    *,
+    exclude: Sequence[str] = (),
 ) -> SufficientStats:
     """Statistics of a CSV file, read ``chunksize`` rows at a time with pandas.
 
     Parameters
     ----------
     path : path-like
-        CSV file with a header row.
+        CSV file with a header row. The layout rules are those of
+        :func:`bayesreg.io.read_table`: separator and decimal comma detected
+        (:func:`bayesreg.io.sniff_csv`), duplicated names rejected, an unnamed first column
+        dropped when it is a row index 0..n−1.
     target : str
         Name of the target column.
     features : sequence of str, optional
@@ -550,37 +599,48 @@ def from_csv(
         order.
     chunksize : int
         Rows per chunk; memory use is about ``chunksize × (p + 1) × 16`` bytes.
+    exclude : sequence of str, optional
+        Columns left out of the default feature list.
 
     Raises
     ------
     ValueError
         With a one-line message if the file is missing or has no data rows, a requested column
-        is absent, a used column is not numeric, or a used column has missing / infinite
-        values (the message names the column). Constant columns are allowed.
+        is absent, a used column is not numeric, has missing / infinite values, or values so
+        large that their sum of squares overflows (the message names the column). Constant
+        columns are allowed here (the model checks them).
     """
     import pandas as pd
 
     chunksize = check_positive_int(chunksize, "chunksize")
-    p = _check_file(path)
-    try:
-        header = pd.read_csv(p, nrows=0)
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"file is empty (no header): {path}") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot parse CSV {path}: {_first_line(exc)}") from None
-    columns = [str(c) for c in header.columns]
-    feats = _select_columns(columns, target, features, str(path))
+    layout = sniff_csv(path)
+    columns = list(layout.columns)
+    index_col = layout.index_column
+    if index_col is not None:
+        columns.remove(index_col)
+    feats = _select_columns(columns, target, features, str(path), exclude=exclude, user=True)
+    usecols = [*feats, target] + ([index_col] if index_col is not None else [])
     total: SufficientStats | None = None
     offset = 0
     work = _Workspace()
     try:
-        reader = pd.read_csv(p, usecols=[*feats, target], chunksize=chunksize)
+        reader = pd.read_csv(
+            path,
+            sep=layout.sep,
+            decimal=layout.decimal,
+            usecols=usecols,
+            chunksize=chunksize,
+        )
         with reader:
             for chunk in reader:
+                if index_col is not None:
+                    _drop_index_column(chunk, index_col, offset, str(path))
                 stats = _frame_stats(chunk, feats, target, str(path), offset, work)
                 offset += len(chunk)
                 if stats is not None:
                     total = stats if total is None else total.merge(stats)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"file is empty (no header): {path}") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise ValueError(f"cannot parse CSV {path}: {_first_line(exc)}") from None
     if total is None:

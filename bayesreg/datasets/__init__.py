@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bayesreg.io import read_table
+from bayesreg.standardize import standardize as z_score
 
 DIABETES_DESCRIPTION = """\
 Diabetes data of Efron, Hastie, Johnstone and Tibshirani, "Least Angle Regression", Annals of
@@ -47,5 +48,5 @@ def load_diabetes(*, standardize: bool = False) -> Dataset:
     table = read_table(diabetes_path(), "progression")
     X = table.X
     if standardize:
-        X = (X - X.mean(axis=0)) / X.std(axis=0)
+        X, _ = z_score(X, table.feature_names)
     return Dataset(X, table.y, table.feature_names, table.target_name, DIABETES_DESCRIPTION)

@@ -222,19 +222,13 @@ def check_equivalence(
     size = max(1.0, float(np.max(np.abs(ref.coef), initial=0.0)))
     tol_abs = tol * size
     zero_thr = ZERO_RTOL * size
-    ref_zero = np.abs(ref.coef) <= zero_thr  # the same rule for every route
-    icpt_tol = tol * max(size, abs(ref.intercept))
     results: dict[str, RouteResult] = {}
     for est in estimates:
         coef = np.asarray(est.coef, dtype=np.float64)
-        diff = float(np.max(np.abs(coef - ref.coef), initial=0.0))
-        d_icpt = abs(est.intercept - ref.intercept)
-        zero = np.abs(coef) <= zero_thr
-        support_ok = bool(np.array_equal(zero, ref_zero))
+        cmp = _compare(est, analytic, tol)
         resid = optimality_residual(
             Xa, ya, coef, est.intercept, lam, prior.regularizer, fit_intercept
         )
-        agrees = diff <= tol_abs and d_icpt <= icpt_tol and support_ok
         original: tuple[list[float] | None, float | None] = (None, None)
         if z is not None:
             c_o, i_o = z.to_original(coef, est.intercept)
@@ -243,12 +237,12 @@ def check_equivalence(
             est.route,
             [float(c) for c in coef],
             float(est.intercept),
-            diff,
-            float(d_icpt),
+            cmp.max_abs_diff,
+            cmp.intercept_abs_diff,
             float(resid),
-            int(zero.sum()),
-            support_ok,
-            bool(agrees),
+            cmp.n_zero,
+            cmp.support_matches,
+            cmp.agrees,
             float(est.seconds),
             bool(est.converged),
             int(est.n_iter),
@@ -312,6 +306,36 @@ def _check_resolvable(
         f"lambda = {prior.penalty_formula} = {lam:.3g}, {why}, which a float64 MAP cannot "
         f"resolve; the check needs {' and '.join(allowed)}"
     )
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    """How one estimate compares with the reference (the fields of :class:`RouteResult`)."""
+
+    max_abs_diff: float
+    intercept_abs_diff: float
+    n_zero: int
+    support_matches: bool
+    agrees: bool
+
+
+def _compare(est: MapEstimate, ref: MapEstimate, tol: float) -> _Comparison:
+    """Compare an estimate with the reference: coefficients, intercept and support.
+
+    With s = max(1, ‖β_ref‖∞), the estimate agrees when max|Δβ| ≤ tol·s,
+    |Δβ₀| ≤ tol·max(s, |β₀_ref|), and its zero set {j : |βⱼ| ≤ ZERO_RTOL·s} is that of the
+    reference (the same rule for both).
+    """
+    ref_coef = np.asarray(ref.coef, dtype=np.float64)
+    coef = np.asarray(est.coef, dtype=np.float64)
+    size = max(1.0, float(np.max(np.abs(ref_coef), initial=0.0)))
+    zero_thr = ZERO_RTOL * size
+    diff = float(np.max(np.abs(coef - ref_coef), initial=0.0))
+    d_icpt = float(abs(est.intercept - ref.intercept))
+    zero = np.abs(coef) <= zero_thr
+    support_ok = bool(np.array_equal(zero, np.abs(ref_coef) <= zero_thr))
+    agrees = diff <= tol * size and d_icpt <= tol * max(size, abs(ref.intercept)) and support_ok
+    return _Comparison(diff, d_icpt, int(zero.sum()), support_ok, bool(agrees))
 
 
 def format_report(report: EquivalenceReport) -> str:

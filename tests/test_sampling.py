@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from helpers import assert_coef_close
 
+from bayesreg import lasso_cd
 from bayesreg.exceptions import SamplingWarning
 from bayesreg.model import estimate_noise_sigma
 from bayesreg.plots import (
@@ -341,24 +343,121 @@ def test_sample_from_stats(data, laplace_idata):
         sample_from_stats((X, y), LaplacePrior(B))  # type: ignore[arg-type]
 
 
+def test_sample_from_stats_bad_run_emits_sampling_warning(data):
+    X, y = data
+    stats = SufficientStats.from_arrays(X, y)
+    with pytest.warns(SamplingWarning, match="ESS"):
+        idata = sample_from_stats(stats, LaplacePrior(B), draws=20, tune=5, chains=2, cores=1,
+                                  random_seed=0, progressbar=False)  # fmt: skip
+    d = diagnose(idata)
+    assert not d.ok and d.ess_bulk_min < 400
+    assert d.n_draws == 20 and d.n_chains == 2
+
+
+def test_sample_from_stats_without_intercept_equals_sample(data):
+    """Without an intercept, the model from the statistics is the one sample() builds from
+    (X, y) (the same sufficient-statistics potential, no intercept variable): at the same σ
+    the same seed gives the same draws. σ is estimated from the statistics, then passed to
+    sample(), since the two estimates agree to rounding only."""
+    X, y = data
+    prior = LaplacePrior(B)
+    stats = SufficientStats.from_arrays(X, y, feature_names=NAMES)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)
+        idata = sample_from_stats(stats, prior, fit_intercept=False, random_seed=7, **FAST)
+    a = idata.attrs
+    assert a["fit_intercept"] is False
+    ols = estimate_noise_sigma(X, y, fit_intercept=False)
+    assert a["noise_sigma_estimated"] is True and a["noise_sigma_dof"] == 60 - 3
+    assert a["noise_sigma"] == pytest.approx(ols.value, rel=1e-9)
+    assert a["lam"] == pytest.approx(2 * a["noise_sigma"] ** 2 / B, rel=1e-14)
+
+    arrays = run(X, y, prior, a["noise_sigma"], fit_intercept=False, feature_names=NAMES,
+                 random_seed=7)  # fmt: skip
+    post, ref = idata["posterior"], arrays["posterior"]
+    assert list(post.data_vars) == list(ref.data_vars) == ["beta"]  # no intercept at all
+    np.testing.assert_array_equal(post["beta"].values, ref["beta"].values)
+    np.testing.assert_array_equal(
+        idata["sample_stats"]["lp"].values, arrays["sample_stats"]["lp"].values
+    )
+
+    # the MAP group is the Lasso without intercept at the same λ
+    fit = lasso_cd(X, y, a["lam"], fit_intercept=False, tol=1e-12)
+    map_beta = idata["map"]["beta"].values
+    assert_coef_close(map_beta, fit.coef)
+    np.testing.assert_array_equal(map_beta == 0.0, fit.coef == 0.0)
+    assert float(idata["map"]["intercept"]) == 0.0
+    assert_coef_close(arrays["map"]["beta"].values, fit.coef)
+
+
 # ------------------------------------------------------------------------------ persistence
+def _same_attr(a: Any, b: Any) -> bool:
+    """Equal attribute values of the same type; sequences compare as arrays (netCDF stores
+    them as arrays: an empty list comes back as an empty float array)."""
+    if isinstance(a, list | tuple | np.ndarray) or isinstance(b, list | tuple | np.ndarray):
+        return np.asarray(a).shape == np.asarray(b).shape and np.array_equal(a, b)
+    return type(a) is type(b) and a == b
+
+
+def _assert_same_attrs(got: dict, want: dict, where: str) -> None:
+    assert set(got) == set(want), (where, sorted(set(got) ^ set(want)))
+    bad = {k: (got[k], want[k]) for k in want if not _same_attr(got[k], want[k])}
+    assert not bad, (where, bad)
+
+
+def assert_same_tree(got: xr.DataTree, want: xr.DataTree) -> None:
+    """The same groups; in each, the same attributes, sizes, and variables and coordinates
+    with the same dims, dtype, values (NaN = NaN) and attributes, in the same order."""
+    got_nodes = {node.path: node for node in got.subtree}
+    want_nodes = {node.path: node for node in want.subtree}
+    assert sorted(got_nodes) == sorted(want_nodes)
+    for path, w in want_nodes.items():
+        g = got_nodes[path]
+        _assert_same_attrs(dict(g.attrs), dict(w.attrs), path)
+        gd, wd = g.to_dataset(inherit=False), w.to_dataset(inherit=False)
+        assert list(gd.data_vars) == list(wd.data_vars), path
+        assert sorted(gd.coords) == sorted(wd.coords), path
+        assert dict(gd.sizes) == dict(wd.sizes), path
+        for name, var in wd.variables.items():
+            other = gd.variables[name]
+            where = f"{path}/{name}"
+            assert other.dims == var.dims, where
+            assert other.dtype == var.dtype, (where, other.dtype, var.dtype)
+            np.testing.assert_array_equal(other.values, var.values, err_msg=where)
+            _assert_same_attrs(dict(other.attrs), dict(var.attrs), where)
+    xr.testing.assert_identical(got, want)
+
+
 def test_netcdf_round_trip(laplace_idata, tmp_path):
+    groups = {"/", "/posterior", "/sample_stats", "/observed_data", "/constant_data", "/map"}
+    assert {node.path for node in laplace_idata.subtree} == groups
+    assert laplace_idata["sample_stats"].attrs and laplace_idata["map"].attrs
     path = save_posterior(laplace_idata, tmp_path / "posterior.nc")
     assert path.is_file() and path.stat().st_size > 0
     loaded = load_posterior(path)
-    for var in ("beta", "intercept", "intercept_centered"):
-        np.testing.assert_array_equal(
-            loaded["posterior"][var].values, laplace_idata["posterior"][var].values
-        )
-    assert list(loaded["posterior"]["feature"].values) == NAMES
-    assert loaded.attrs == laplace_idata.attrs
-    assert loaded.attrs["noise_sigma_estimated"] is True
-    np.testing.assert_array_equal(loaded["map"]["beta"].values, laplace_idata["map"]["beta"].values)
-    np.testing.assert_array_equal(
-        loaded["observed_data"]["y"].values, laplace_idata["observed_data"]["y"].values
-    )
+    assert_same_tree(loaded, laplace_idata)
+    assert loaded.attrs["noise_sigma_estimated"] is True  # a boolean again, not 1
     pd.testing.assert_frame_equal(summarize(loaded), summarize(laplace_idata))
     assert (tmp_path / "posterior.nc").read_bytes()[:4] == b"\x89HDF"  # NetCDF-4, not pickle
+
+
+def test_same_tree_check_sees_differences(laplace_idata):
+    """assert_same_tree itself fails on a missing group, a changed value or attribute."""
+    tree = laplace_idata.copy()
+    with pytest.raises(AssertionError):
+        assert_same_tree(tree.drop_nodes("sample_stats"), laplace_idata)
+    changed = laplace_idata.copy()
+    changed["map"].attrs = {**changed["map"].attrs, "lam": 1.0}
+    with pytest.raises(AssertionError):
+        assert_same_tree(changed, laplace_idata)
+    flipped = laplace_idata.copy()
+    flipped.attrs = {**flipped.attrs, "fit_intercept": 1}  # an int where a bool was
+    with pytest.raises(AssertionError):
+        assert_same_tree(flipped, laplace_idata)
+    moved = laplace_idata.copy()
+    moved["constant_data"] = moved["constant_data"].to_dataset() + 1e-12
+    with pytest.raises(AssertionError):
+        assert_same_tree(moved, laplace_idata)
 
 
 def test_persistence_errors(laplace_idata, tmp_path):

@@ -435,18 +435,34 @@ def _plot_path(path: str | None) -> Path | None:
     return _check_output(str(target), "--plot")
 
 
+class _DropWarnings(logging.Filter):
+    """PyMC's warnings during a run are about convergence, which the summary reports."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno != logging.WARNING
+
+
 @contextlib.contextmanager
 def _progress_to_stderr(show: bool) -> Iterator[None]:
-    """PyMC's progress bar and sampler log on stderr when shown; silenced otherwise."""
+    """PyMC's progress bar and log on stderr when shown, silenced otherwise.
+
+    The diagnostics are reported once, by bayesreg's summary: PyMC's own warnings about
+    them (short chains, R-hat, divergences) are dropped either way.
+    """
+    import pymc  # noqa: F401  (its import sets the level of the "pymc" logger)
+
     log = logging.getLogger("pymc")
-    level = log.level
-    if not show:
-        log.setLevel(logging.WARNING)
+    level, drop = log.level, _DropWarnings()
+    log.setLevel(logging.INFO if show else logging.ERROR)
+    for handler in log.handlers:
+        handler.addFilter(drop)
     try:
         with contextlib.redirect_stdout(sys.stderr):
             yield
     finally:
         log.setLevel(level)
+        for handler in log.handlers:
+            handler.removeFilter(drop)
 
 
 def _run_sample(args: argparse.Namespace) -> int:

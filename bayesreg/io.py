@@ -167,10 +167,7 @@ def read_table(
     except pd.errors.EmptyDataError:
         raise ValueError(f"file is empty: {path}") from None
     except ImportError:
-        raise ValueError(
-            f"reading Parquet ({path}) needs pyarrow; install it with: "
-            "pip install 'bayesreg[parquet]'"
-        ) from None
+        raise ValueError(parquet_hint(path)) from None
     except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as exc:
         raise ValueError(f"cannot parse {path}: {_first_line(exc)}") from None
     columns = [str(c) for c in frame.columns]
@@ -200,6 +197,13 @@ def read_table(
         )
     return Table(
         np.ascontiguousarray(Z[:, :-1]), Z[:, -1].copy(), tuple(feats), target, tuple(notes)
+    )
+
+
+def parquet_hint(path: str | PathLike[str]) -> str:
+    """The one message for Parquet without pyarrow (in-memory and streamed reads alike)."""
+    return (
+        f"reading Parquet ({path}) needs pyarrow; install it with: pip install 'bayesreg[parquet]'"
     )
 
 

@@ -38,6 +38,7 @@ from bayesreg.io import (
     _drop_index_column,
     _first_line,
     _select_columns,
+    parquet_hint,
     sniff_csv,
 )
 
@@ -664,9 +665,7 @@ def from_parquet(
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:
-        raise ImportError(
-            "from_parquet needs pyarrow; install it with `pip install bayesreg[parquet]`"
-        ) from exc
+        raise ImportError(parquet_hint(path)) from exc
 
     batch_size = check_positive_int(batch_size, "batch_size")
     p = _check_file(path)

@@ -261,7 +261,11 @@ def test_summarize_columns_and_map(laplace_idata, data):
                 "ess_tail"):  # fmt: skip
         assert col in table.columns, col
     prior = LaplacePrior(B)
-    fit = prior.solve(X, y, prior.penalty(estimate_noise_sigma(X, y).value))
+    # sample() estimates σ from the sufficient statistics (as --stream does): the same
+    # least-squares σ̂ as estimate_noise_sigma to rounding
+    sigma = laplace_idata.attrs["noise_sigma"]
+    assert sigma == pytest.approx(estimate_noise_sigma(X, y).value, rel=1e-12)
+    fit = prior.solve(X, y, prior.penalty(sigma))
     np.testing.assert_array_equal(table.loc[NAMES, "map"].to_numpy(), fit.coef)
     assert table.loc["intercept", "map"] == pytest.approx(fit.intercept, rel=1e-12)
     post = laplace_idata["posterior"]

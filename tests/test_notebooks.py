@@ -1,8 +1,15 @@
-"""The teaching notebooks: they run top to bottom, stay stripped, and import only what they may.
+"""The teaching notebooks: they run top to bottom, assert their claims, stay stripped, and
+import only what they may.
 
 * ``test_notebook_runs`` (slow) executes every ``notebooks/*.ipynb`` on a fresh kernel with
   short sampling runs (``BAYESREG_NB_DRAWS=200``, ``BAYESREG_NB_CHAINS=2``) and a
-  non-interactive Matplotlib backend; any cell that raises fails the test.
+  non-interactive Matplotlib backend; any cell that raises fails the test. Each notebook
+  asserts the claims its text makes about computed results (the MAP routes agree with
+  the penalized fit to the stated tolerance and with the same zeros, the naive ``find_MAP``
+  misses the zeros, coordinate descent by hand equals ``lasso_cd``, the KKT conditions hold,
+  the posterior mean is not sparse, ...), mostly against an independent computation (a
+  closed form, the KKT conditions written out, ``numpy.linalg``), so a package change that
+  breaks a claim fails this test, not just one that raises.
 * ``test_no_outputs`` keeps the committed notebooks free of outputs and execution counts.
 * ``test_allowed_imports`` parses every code cell: the notebooks teach with bayesreg's public
   API, NumPy, SciPy, Matplotlib and ArviZ (plus a few standard-library modules), and use

@@ -303,7 +303,9 @@ def _load_stats(args: argparse.Namespace):
     stats = from_csv(
         args.data, args.target, args.features, chunksize=args.chunksize, exclude=args.exclude
     )
-    if layout.index_column is not None:
+    if layout.index_column is not None and args.features is None and (
+        layout.index_column not in args.exclude
+    ):
         _note(f"dropped the unnamed first column of {args.data} (a row index 0..n-1)")
     return stats
 

@@ -102,6 +102,12 @@ def sniff_csv(path: str | PathLike[str]) -> CsvLayout:
         if k > best_fields and all(len(r) == k for r in rows[1:]):
             best, best_fields = sep, k
     rows = list(csv.reader(sample, delimiter=best))
+    for i, r in enumerate(rows[1:], start=2):
+        if len(r) != len(rows[0]):
+            raise ValueError(
+                f"cannot parse {path}: line {i} has {len(r)} fields, the header has "
+                f"{len(rows[0])}"
+            )
     raw = [c.strip() if best != "," else c for c in rows[0]]
     names = [c if c.strip() else f"Unnamed: {j}" for j, c in enumerate(raw)]
     seen: dict[str, int] = {}
@@ -176,10 +182,11 @@ def read_table(
         raise ValueError(f"duplicate column name {dup[0]!r} in {path}; column names must be unique")
     frame.columns = columns
     notes = list(layout.notes) if layout is not None else []
-    if layout is not None and layout.index_column in columns:
-        notes.append(_drop_index_column(frame, layout.index_column, 0, str(path)))
-        frame = frame.drop(columns=layout.index_column)
-        columns = [c for c in columns if c != layout.index_column]
+    index_col = None if layout is None else layout.index_column
+    if index_col in columns and features is None and index_col not in exclude:
+        notes.append(_drop_index_column(frame, index_col, 0, str(path)))
+        frame = frame.drop(columns=index_col)
+        columns = [c for c in columns if c != index_col]
     feats = _select_columns(columns, target, features, str(path), exclude=exclude, user=True)
     if len(frame) == 0:
         raise ValueError(f"no data rows in {path}")

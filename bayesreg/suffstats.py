@@ -617,6 +617,8 @@ def from_csv(
     layout = sniff_csv(path)
     columns = list(layout.columns)
     index_col = layout.index_column
+    if features is not None or index_col in exclude:
+        index_col = None  # the user chose the columns: the index column is simply not used
     if index_col is not None:
         columns.remove(index_col)
     feats = _select_columns(columns, target, features, str(path), exclude=exclude, user=True)

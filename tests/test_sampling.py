@@ -191,7 +191,16 @@ def test_full_bayes_options(data, prior, hyper):
     scalar_hyper = [h for h in hyper if post[h].ndim == 2]
     assert set(scalar_hyper) <= set(table.index)
     assert table.loc["noise_sigma", "mean"] == pytest.approx(1.0, abs=0.4)
-    assert math.isnan(table.loc["noise_sigma", "map"])
+    # σ and the scale are sampled: the penalized fit is only a labelled reference
+    assert "map" not in table.columns
+    assert math.isnan(table.loc["noise_sigma", "fixed_scale_fit"])
+    assert "lam" in table.index
+    lam = (
+        2 * post["noise_sigma"] ** 2 / post["beta_b"]
+        if "beta_b" in post
+        else post["noise_sigma"] ** 2 / post["beta_sigma"] ** 2
+    )
+    np.testing.assert_allclose(post["lam"].values, lam.values, rtol=1e-12)
     # the diagnostics cover the hyperparameters too
     d = diagnose(idata, ess_min=1e9)
     assert any("noise_sigma" in problem or "more" in problem for problem in d.problems)
@@ -284,7 +293,7 @@ def test_format_summary(laplace_idata):
     d = diagnose(laplace_idata)
     text = format_summary(table, d, laplace_idata)
     for token in (*NAMES, "intercept", "hdi_3%", "map", "R-hat max", "ESS min", "divergences",
-                  "laplace"):  # fmt: skip
+                  "Laplace prior (b = "):  # fmt: skip
         assert token in text, token
     # the Lasso zero prints as an exact 0
     line_b = next(line for line in text.splitlines() if line.startswith("b "))

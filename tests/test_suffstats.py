@@ -340,7 +340,7 @@ def test_missing_optional_dependencies(tmp_path, monkeypatch) -> None:
     path.write_text("x")
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
-    with pytest.raises(ImportError, match=r"pip install bayesreg\[parquet\]"):
+    with pytest.raises(ImportError, match=r"pip install 'bayesreg\[parquet\]'"):
         from_parquet(path, target="y")
     monkeypatch.setitem(sys.modules, "dask", None)
     with pytest.raises(ImportError, match=r"pip install bayesreg\[dask\]"):

@@ -626,3 +626,20 @@ def test_external_sampler_where_installed(sampler):
     mean = np.asarray(dt["posterior"]["beta"]).reshape(-1, 3).mean(axis=0)
     sd = np.asarray(dt["posterior"]["beta"]).reshape(-1, 3).std(axis=0)
     assert np.all(np.abs(mean - ridge.coef) < 6 * sd / np.sqrt(100))
+
+
+def test_constant_column_rejected_before_sampling(data):
+    """The rule of check_equivalence, for sample and sample_from_stats (chunked too)."""
+    from bayesreg.suffstats import accumulate
+
+    X, y = data
+    Xc = np.column_stack([X, np.full(len(y), 2.5)])
+    names = [*NAMES, "k"]
+    with pytest.raises(ValueError, match=r"constant feature column.*: k"):
+        sample(Xc, y, LaplacePrior(B), feature_names=names, draws=5, tune=5)
+    chunks = [(Xc[:20], y[:20]), (Xc[20:], y[20:])]
+    stats = accumulate(chunks, feature_names=names)
+    with pytest.raises(ValueError, match=r"constant feature column.*: k"):
+        sample_from_stats(stats, LaplacePrior(B), draws=5, tune=5)
+    # without an intercept a constant column is an ordinary feature
+    assert np.diag(stats.sxx)[-1] == 0.0

@@ -189,15 +189,22 @@ def build_model(
         σ ~ Half-Student-t(ν=4, scale = sd(y)) prior; ``noise_sigma`` is then only used to
         centre the scale hyperprior. The MAP equals the penalized fit only for "fixed".
     scale : {"fixed", "unknown"}, default "fixed"
-        ``"unknown"``: the prior scale gets a hyperprior (Park–Casella hierarchy for the
-        Laplace prior), see :meth:`~bayesreg.priors.Prior.pymc_hierarchical_coefficients`.
+        ``"unknown"``: the prior scale gets a hyperprior (the Park–Casella Bayesian Lasso
+        with its τⱼ² integrated out, βⱼ | σ, ℓ ~ Laplace(0, σ/ℓ), for the Laplace prior;
+        a Half-Cauchy σ′ for the Gaussian), see
+        :meth:`~bayesreg.priors.Prior.pymc_hierarchical_coefficients`. ``formulation``
+        does not apply then: β is sampled directly (centred).
 
     Returns
     -------
     pm.Model
-        Free variables ``beta`` (or ``beta_pos``/``beta_neg`` for the exact Laplace form)
-        and ``intercept_centered`` (or ``intercept`` for the naive form); deterministics
-        ``beta`` and ``intercept``; ``noise_sigma`` is stored as ``model.noise_sigma``.
+        Free variables ``beta`` (or ``beta_pos``/``beta_neg`` for the exact Laplace form
+        with a fixed scale) and ``intercept_centered`` (or ``intercept`` for the naive
+        form); deterministics ``beta`` and ``intercept``; with ``noise="unknown"`` the free
+        ``noise_sigma``; with ``scale="unknown"`` the free ``beta_lambda2`` (ℓ²) and the
+        deterministic ``beta_b`` (b = σ/ℓ) for the Laplace prior, the free ``beta_sigma``
+        (σ′) for the Gaussian. The ``noise_sigma`` argument is stored as
+        ``model.noise_sigma``.
     """
     Xa, ya = check_Xy(X, y)
     sigma = check_scale(noise_sigma, "noise_sigma")

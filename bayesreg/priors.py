@@ -153,7 +153,11 @@ class Prior(ABC):
 
         ``noise`` is the model's noise σ (a constant or a random variable) and
         ``noise_ref`` a typical value of it; the hyperprior is centred so that the prior
-        scale is of the order of this prior's own ``scale``. Non-centred parametrization.
+        scale is of the order of this prior's own ``scale``. Centred parametrization: β
+        itself is a free variable, with the prior density given its scale. With the data
+        sets this package is for (n well above p) the likelihood pins each βⱼ down, and a
+        non-centred β = scale·z then makes the sampler trade z against the scale along a
+        curved ridge, which NUTS crosses with divergences; the centred form has no ridge.
         """
 
 
@@ -264,19 +268,30 @@ class LaplacePrior(Prior):
     def pymc_hierarchical_coefficients(
         self, name: str, dims: str, noise: Any, noise_ref: float
     ) -> pt.TensorVariable:
-        """The Bayesian Lasso of Park & Casella (2008), non-centred.
+        """The Bayesian Lasso of Park & Casella (2008), with the τⱼ² integrated out.
 
-        βⱼ | σ, τⱼ² ~ N(0, σ²τⱼ²), τⱼ² ~ Exponential(rate ℓ²/2), ℓ² ~ Gamma(1, rate
-        (b/σ_ref)²): integrating τⱼ² out gives βⱼ | σ, ℓ ~ Laplace(0, σ/ℓ), so the Laplace
-        scale is b = σ/ℓ, with prior mean of ℓ² equal to (σ_ref/b)².
+        Park & Casella write βⱼ | σ, τⱼ² ~ N(0, σ²τⱼ²), τⱼ² ~ Exponential(rate ℓ²/2) and
+        give ℓ² a Gamma hyperprior, here Gamma(shape 1, rate (b/σ_ref)²) (prior mean of ℓ²
+        equal to (σ_ref/b)², i.e. a Laplace scale σ/ℓ of the order of the given b at
+        σ = σ_ref). The scale mixture integrates in closed form,
+        ∫ N(βⱼ | 0, σ²τ²) · (ℓ²/2)·exp(−ℓ²τ²/2) dτ² = Laplace(βⱼ | 0, σ/ℓ), so this model
+        samples only (β, σ, ℓ²) with
+
+            βⱼ | σ, ℓ ~ Laplace(0, b = σ/ℓ),    ℓ² ~ Gamma(1, rate (b_given/σ_ref)²):
+
+        the same joint posterior of β, σ and ℓ² as the hierarchy with τ² (which the Gibbs
+        sampler of Park & Casella needs for conjugacy, and NUTS does not), without p extra
+        variables. Written with τ² and non-centred, β = σ·√τ²·z, the posterior of each
+        (τⱼ², zⱼ) pair is a ridge along τⱼ·zⱼ ≈ βⱼ, where NUTS diverged on ordinary data.
+        ``{name}_b`` (b = σ/ℓ) and ``{name}_lambda2`` (ℓ²) are recorded; τⱼ², if wanted,
+        can be drawn afterwards from its full conditional, 1/τⱼ² | βⱼ, σ, ℓ ~
+        Inverse-Gaussian(mean ℓσ/|βⱼ|, shape ℓ²) (Park & Casella 2008, section 2).
         """
         import pymc as pm
 
         lam2 = pm.Gamma(f"{name}_lambda2", alpha=1.0, beta=(self.scale / noise_ref) ** 2)
-        tau2 = pm.Exponential(f"{name}_tau2", lam=lam2 / 2.0, dims=dims)
-        z = pm.Normal(f"{name}_z", 0.0, 1.0, dims=dims)
-        pm.Deterministic(f"{name}_b", noise / pm.math.sqrt(lam2))
-        return pm.Deterministic(name, noise * pm.math.sqrt(tau2) * z, dims=dims)
+        b = pm.Deterministic(f"{name}_b", noise / pm.math.sqrt(lam2))
+        return pm.Laplace(name, mu=0.0, b=b, dims=dims)
 
 
 class GaussianPrior(Prior):
@@ -366,12 +381,16 @@ class GaussianPrior(Prior):
     def pymc_hierarchical_coefficients(
         self, name: str, dims: str, noise: Any, noise_ref: float
     ) -> pt.TensorVariable:
-        """βⱼ = σ′·zⱼ, zⱼ ~ N(0, 1), σ′ ~ Half-Cauchy(scale = the given σ′)."""
+        """βⱼ | σ′ ~ N(0, σ′²), σ′ ~ Half-Cauchy(scale = the given σ′), centred.
+
+        ``{name}_sigma`` is σ′. (The non-centred βⱼ = σ′·zⱼ, zⱼ ~ N(0, 1), is the same
+        model but diverged on ordinary data, see
+        :meth:`Prior.pymc_hierarchical_coefficients`.)
+        """
         import pymc as pm
 
         scale = pm.HalfCauchy(f"{name}_sigma", beta=self.scale)
-        z = pm.Normal(f"{name}_z", 0.0, 1.0, dims=dims)
-        return pm.Deterministic(name, scale * z, dims=dims)
+        return pm.Normal(name, mu=0.0, sigma=scale, dims=dims)
 
 
 PRIORS: dict[str, type[Prior]] = {"laplace": LaplacePrior, "gaussian": GaussianPrior}

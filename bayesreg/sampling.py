@@ -97,7 +97,7 @@ _RESERVED_KWARGS = frozenset(
 _HYPER_SCALARS = ("noise_sigma", "beta_b", "beta_lambda2", "beta_sigma", "lam")
 
 #: Posterior variables that are sampling devices, not parameters of interest.
-_AUXILIARY = ("intercept_centered", "beta_z")
+_AUXILIARY = ("intercept_centered",)
 
 #: Root attributes holding booleans (netCDF has no boolean attribute type).
 _BOOL_ATTRS_KEY = "bayesreg_bool_attrs"
@@ -162,8 +162,9 @@ def sample(
         ``"unknown"``: σ gets a Half-Student-t prior and is sampled (``noise_sigma`` variable).
     scale : {"fixed", "unknown"}, default "fixed"
         ``"unknown"``: the prior scale gets a hyperprior (Park–Casella Bayesian Lasso for the
-        Laplace prior: ``beta_lambda2``, ``beta_b``; Half-Cauchy ``beta_sigma`` for the
-        Gaussian prior).
+        Laplace prior, its τⱼ² integrated out: ``beta_lambda2`` = ℓ², ``beta_b`` = σ/ℓ;
+        Half-Cauchy ``beta_sigma`` for the Gaussian prior), see
+        :meth:`~bayesreg.priors.Prior.pymc_hierarchical_coefficients`.
     feature_names : sequence of str, optional
         Labels of the ``feature`` dimension (default: a DataFrame's columns, else
         ``x0, x1, ...``).
@@ -506,8 +507,8 @@ def diagnose(idata: xr.DataTree, *, rhat_max: float = 1.01, ess_min: float = 400
     """R-hat, bulk / tail ESS and divergences of a posterior from :func:`sample`.
 
     The checks cover ``beta``, ``intercept`` and any sampled hyperparameters
-    (``noise_sigma``, ``beta_lambda2``, ``beta_tau2``, ``beta_b``, ``beta_sigma``), not the
-    sampling devices ``intercept_centered`` and ``beta_z``.
+    (``noise_sigma``, ``beta_lambda2``, ``beta_b``, ``beta_sigma``), not the sampling
+    device ``intercept_centered``.
 
     Parameters
     ----------

@@ -178,6 +178,75 @@ def test_log_posterior_matches_numpy_default_mode():
         assert rel_err(float(f(pt)), want) <= 1e-9
 
 
+def numpy_full_bayes_log_posterior(X, y, prior, sigma_ref, pt) -> float:
+    """The documented full-Bayes model, term by term with scipy, at the value variables.
+
+    σ ~ Half-Student-t(4, sd(y)); Laplace: ℓ² ~ Gamma(1, rate (b/σ_ref)²), βⱼ ~
+    Laplace(0, σ/ℓ); Gaussian: σ′ ~ Half-Cauchy(given σ′), βⱼ ~ N(0, σ′²); β₀ flat; the
+    positive variables are sampled on the log scale (Jacobian log x).
+    """
+    log_s = float(pt["noise_sigma_log__"])
+    s = math.exp(log_s)
+    lp = stats.t.logpdf(s, df=4, scale=np.std(y, ddof=1)) + math.log(2.0) + log_s
+    beta = pt["beta"]
+    if isinstance(prior, LaplacePrior):
+        log_l2 = float(pt["beta_lambda2_log__"])
+        l2 = math.exp(log_l2)
+        rate = (prior.scale / sigma_ref) ** 2
+        lp += stats.gamma.logpdf(l2, a=1.0, scale=1.0 / rate) + log_l2
+        lp += float(np.sum(stats.laplace.logpdf(beta, scale=s / math.sqrt(l2))))
+    else:
+        log_sp = float(pt["beta_sigma_log__"])
+        sp = math.exp(log_sp)
+        lp += stats.halfcauchy.logpdf(sp, scale=prior.scale) + log_sp
+        lp += float(np.sum(stats.norm.logpdf(beta, scale=sp)))
+    b0 = float(pt["intercept_centered"]) - float(X.mean(0) @ beta)
+    return lp + float(np.sum(stats.norm.logpdf(y, loc=b0 + X @ beta, scale=s)))
+
+
+@pytest.mark.parametrize("likelihood", ["rows", "suffstats"])
+def test_full_bayes_log_posterior_matches_scipy(likelihood):
+    X, y = data(0.0, seed=10)
+    rng = np.random.default_rng(11)
+    for prior in PRIORS.values():
+        model = build_model(
+            X, y, prior, SIGMA, likelihood=likelihood, noise="unknown", scale="unknown"
+        )
+        expected = {"noise_sigma_log__", "beta", "intercept_centered"}
+        expected |= (
+            {"beta_lambda2_log__"} if isinstance(prior, LaplacePrior) else {"beta_sigma_log__"}
+        )
+        assert set(model.initial_point()) == expected  # β itself is sampled (centred)
+        f = model.compile_logp(mode="FAST_COMPILE")
+        for pt in random_points(model, X, y, rng):
+            got = float(f(pt))
+            want = numpy_full_bayes_log_posterior(X, y, prior, SIGMA, pt)
+            assert rel_err(got, want) <= 1e-9, (prior, got, want)
+        if isinstance(prior, LaplacePrior):  # the recorded b is σ/ℓ
+            out = model.replace_rvs_by_values([model["beta_b"]])[0]
+            inputs = [model.rvs_to_values[model[v]] for v in ("noise_sigma", "beta_lambda2")]
+            fn = model.compile_fn(out, inputs=inputs, mode="FAST_COMPILE")
+            log_s, log_l2 = 0.3, -1.1
+            pt = {"noise_sigma_log__": np.asarray(log_s), "beta_lambda2_log__": np.asarray(log_l2)}
+            assert float(fn(pt)) == pytest.approx(math.exp(log_s - 0.5 * log_l2), rel=1e-12)
+
+
+@pytest.mark.parametrize(("beta", "sigma", "lam2"), [(0.3, 1.0, 4.0), (-2.0, 0.5, 0.7)])
+def test_laplace_is_the_park_casella_mixture(beta, sigma, lam2):
+    """∫ N(β | 0, σ²τ²)·Exponential(τ² | rate ℓ²/2) dτ² = Laplace(β | 0, σ/ℓ): integrating
+    the τⱼ² of Park & Casella out leaves the model's Laplace density."""
+    from scipy import integrate
+
+    def integrand(t2: float) -> float:
+        return stats.norm.pdf(beta, scale=sigma * math.sqrt(t2)) * stats.expon.pdf(
+            t2, scale=2.0 / lam2
+        )
+
+    mixture, _ = integrate.quad(integrand, 0.0, np.inf, epsabs=0.0, epsrel=1e-12, limit=200)
+    laplace = stats.laplace.pdf(beta, scale=sigma / math.sqrt(lam2))
+    assert mixture == pytest.approx(laplace, rel=1e-8)
+
+
 def test_intercept_deterministic_is_beta0():
     """β₀ = α − x̄ᵀβ in the exact (centered) parametrization."""
     X, y = data(3.0, seed=9)

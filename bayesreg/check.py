@@ -24,14 +24,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from bayesreg._validation import check_no_constant_columns, check_scale, check_Xy, column_names
+from bayesreg._validation import check_scale
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.map import MapEstimate, map_find_map, map_scipy
-from bayesreg.model import NoiseSigma, feature_coords, resolve_noise_sigma
+from bayesreg.model import NoiseSigma, prepare_design, resolve_noise_sigma
 from bayesreg.optimality import lambda_scale, optimality_residual
 from bayesreg.priors import Formulation, Prior, describe_prior
 from bayesreg.solvers._cd_kernels import warmup
-from bayesreg.standardize import standardize as z_score
 
 ROUTES = ("analytic", "find_map", "scipy")
 
@@ -167,19 +166,9 @@ def check_equivalence(
         Bad input: NaN/inf, shapes, constant columns (with an intercept), a σ that cannot be
         estimated, unknown routes, a λ too far from the data's scale for a float64 MAP.
     """
-    names_in = feature_names if feature_names is not None else column_names(X)
-    Xa, ya = check_Xy(X, y)
-    names = feature_coords(Xa.shape[1], None if names_in is None else [str(f) for f in names_in])
-    if fit_intercept:
-        check_no_constant_columns(Xa, names)
-    z = None
-    if standardize:
-        if not fit_intercept:
-            raise ValueError(
-                "standardize centres the features, which needs an intercept; "
-                "use it with fit_intercept=True"
-            )
-        Xa, z = z_score(Xa, names)
+    Xa, ya, names, z = prepare_design(
+        X, y, feature_names, fit_intercept=fit_intercept, standardize=standardize
+    )
     unknown = sorted(set(routes) - set(ROUTES))
     if unknown:
         raise ValueError(f"unknown route(s) {unknown}; choose from {list(ROUTES)}")

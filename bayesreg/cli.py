@@ -46,8 +46,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"bayesreg: error: {message}\n")
 
 
-class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Defaults shown in the help, epilogs kept as written."""
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Meaningful defaults shown in the help (not None / False / empty), epilogs as written."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if (
+            "default" in text
+            or default in (None, False, [], argparse.SUPPRESS)
+            or action.option_strings == []
+        ):
+            return text
+        return f"{text} (default: {default})"
 
 
 class InputError(Exception):

@@ -17,15 +17,18 @@ or on the sufficient statistics (a ``pm.Potential`` with cost O(p²), see
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bayesreg._validation import check_scale, check_Xy
+from bayesreg._validation import check_no_constant_columns, check_scale, check_Xy, column_names
 from bayesreg.priors import Formulation, Prior
 from bayesreg.solvers._design import center
+from bayesreg.standardize import Standardization
+from bayesreg.standardize import standardize as z_score
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -149,6 +152,36 @@ def feature_coords(p: int, feature_names: list[str] | tuple[str, ...] | None) ->
     if len(set(names)) != len(names):
         raise ValueError("feature_names must be unique")
     return names
+
+
+def prepare_design(
+    X: ArrayLike,
+    y: ArrayLike,
+    feature_names: Sequence[str] | None,
+    *,
+    fit_intercept: bool,
+    standardize: bool,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], list[str], Standardization | None]:
+    """Validate (X, y) once for the check and the sampler: names, constant columns, z-scores.
+
+    Feature names default to a DataFrame's columns; with an intercept a constant column is
+    rejected (its coefficient is not identified); ``standardize`` z-scores X (it needs an
+    intercept) and returns the :class:`~bayesreg.standardize.Standardization` used.
+    """
+    names_in = feature_names if feature_names is not None else column_names(X)
+    Xa, ya = check_Xy(X, y)
+    names = feature_coords(Xa.shape[1], None if names_in is None else [str(f) for f in names_in])
+    if fit_intercept:
+        check_no_constant_columns(Xa, names)
+    if not standardize:
+        return Xa, ya, names, None
+    if not fit_intercept:
+        raise ValueError(
+            "standardize centres the features, which needs an intercept; "
+            "use it with fit_intercept=True"
+        )
+    Xz, z = z_score(Xa, names)
+    return Xz, ya, names, z
 
 
 def build_model(

@@ -34,11 +34,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import (
-    check_no_constant_columns,
     check_positive_int,
     check_scale,
-    check_Xy,
-    column_names,
 )
 from bayesreg.exceptions import SamplingWarning
 from bayesreg.model import (
@@ -51,11 +48,11 @@ from bayesreg.model import (
     check_model_options,
     estimate_noise_sigma_from_stats,
     feature_coords,
+    prepare_design,
     resolve_noise_sigma,
 )
 from bayesreg.priors import AnalyticFit, Prior, describe_prior, scale_symbol
 from bayesreg.standardize import Standardization
-from bayesreg.standardize import standardize as z_score
 from bayesreg.suffstats import SufficientStats
 
 if TYPE_CHECKING:
@@ -207,9 +204,6 @@ def sample(
     SamplingWarning
         When :func:`diagnose` finds R-hat > 1.01, bulk or tail ESS < 400, or divergences.
     """
-    names_in = feature_names if feature_names is not None else column_names(X)
-    Xa, ya = check_Xy(X, y)
-    n, p = Xa.shape
     opts = _check_options(
         prior,
         draws,
@@ -225,17 +219,10 @@ def sample(
     fit_intercept = _check_bool(fit_intercept, "fit_intercept")
     standardize = _check_bool(standardize, "standardize")
     check_model_options(likelihood, noise, scale)
-    names = feature_coords(p, None if names_in is None else list(names_in))
-    if fit_intercept:
-        check_no_constant_columns(Xa, names)
-    z = None
-    if standardize:
-        if not fit_intercept:
-            raise ValueError(
-                "standardize centres the features, which needs an intercept; "
-                "use it with fit_intercept=True"
-            )
-        Xa, z = z_score(Xa, names)
+    Xa, ya, names, z = prepare_design(
+        X, y, feature_names, fit_intercept=fit_intercept, standardize=standardize
+    )
+    n, p = Xa.shape
     use_stats = likelihood == "suffstats" or (likelihood == "auto" and n > p)
     if use_stats:
         stats = SufficientStats.from_arrays(Xa, ya, names)

@@ -1,5 +1,9 @@
 """Shared test helpers (imported by the test modules; pytest puts tests/ on sys.path)."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -66,3 +70,17 @@ REPORT_TOP_KEYS = {
     "routes",
 }
 REPORT_ROUTE_KEYS = {"coef", "intercept", "max_abs_diff", "residual", "seconds"}
+
+
+def run_cli(
+    *args: str, timeout: float = 300, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """``python -m bayesreg.cli ARGS`` in a subprocess (``env`` adds to the environment)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bayesreg.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=None if env is None else {**os.environ, **env},
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import REPORT_ROUTE_KEYS, REPORT_TOP_KEYS
+from helpers import REPORT_ROUTE_KEYS, REPORT_TOP_KEYS, run_cli
 
 import bayesreg.cli
 from bayesreg import lasso_cd
@@ -19,14 +19,7 @@ from bayesreg.datasets import diabetes_path
 ROUTES = {"analytic", "find_map", "scipy"}
 
 
-def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bayesreg.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+run = run_cli
 
 
 def write_csv(path: Path, header: list[str], rows: np.ndarray | list[list[object]]) -> Path:

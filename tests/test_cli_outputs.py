@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import REPORT_ROUTE_KEYS, REPORT_TOP_KEYS
+from helpers import REPORT_ROUTE_KEYS, REPORT_TOP_KEYS, run_cli
 
 from bayesreg import __version__, lasso_cd, ridge_closed_form
 from bayesreg.datasets import diabetes_path
@@ -24,17 +23,7 @@ from bayesreg.datasets import diabetes_path
 SHORT = ["--draws", "40", "--tune", "40", "--chains", "2", "--seed", "5"]
 
 
-def run(*args: str, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "bayesreg.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env=None if env is None else {**os.environ, **env},
-    )
+run = run_cli
 
 
 def run_many(calls: dict[str, list[str]], timeout: float = 300) -> dict:

@@ -224,7 +224,7 @@ def build_model(
     scale : {"fixed", "unknown"}, default "fixed"
         ``"unknown"``: the prior scale gets a hyperprior (the Park–Casella Bayesian Lasso
         with its τⱼ² integrated out, βⱼ | σ, ℓ ~ Laplace(0, σ/ℓ), for the Laplace prior;
-        a Half-Cauchy σ′ for the Gaussian), see
+        for the Gaussian, βⱼ ~ N(0, σ²/λ) with an exponential prior on λ), see
         :meth:`~bayesreg.priors.Prior.pymc_hierarchical_coefficients`. ``formulation``
         does not apply then: β is sampled directly (centred).
 
@@ -235,9 +235,9 @@ def build_model(
         with a fixed scale) and ``intercept_centered`` (or ``intercept`` for the naive
         form); deterministics ``beta`` and ``intercept``; with ``noise="unknown"`` the free
         ``noise_sigma``; with ``scale="unknown"`` the free ``beta_lambda2`` (ℓ²) and the
-        deterministic ``beta_b`` (b = σ/ℓ) for the Laplace prior, the free ``beta_sigma``
-        (σ′) for the Gaussian. The ``noise_sigma`` argument is stored as
-        ``model.noise_sigma``.
+        deterministic ``beta_b`` (b = σ/ℓ) for the Laplace prior, the free ``beta_lambda``
+        (λ = σ²/σ′²) and deterministic ``beta_sigma`` (σ′) for the Gaussian. The
+        ``noise_sigma`` argument is stored as ``model.noise_sigma``.
     """
     Xa, ya = check_Xy(X, y)
     sigma = check_scale(noise_sigma, "noise_sigma")

@@ -91,7 +91,7 @@ _RESERVED_KWARGS = frozenset(
 )
 
 #: Scalar hyperparameters reported by :func:`summarize`, in this order, when sampled.
-_HYPER_SCALARS = ("noise_sigma", "beta_b", "beta_lambda2", "beta_sigma", "lam")
+_HYPER_SCALARS = ("noise_sigma", "beta_b", "beta_lambda2", "beta_sigma", "beta_lambda", "lam")
 
 #: Posterior variables that are sampling devices, not parameters of interest.
 _AUXILIARY = ("intercept_centered",)
@@ -160,7 +160,8 @@ def sample(
     scale : {"fixed", "unknown"}, default "fixed"
         ``"unknown"``: the prior scale gets a hyperprior (Park–Casella Bayesian Lasso for the
         Laplace prior, its τⱼ² integrated out: ``beta_lambda2`` = ℓ², ``beta_b`` = σ/ℓ;
-        Half-Cauchy ``beta_sigma`` for the Gaussian prior), see
+        for the Gaussian prior an exponential prior on ``beta_lambda`` = σ²/σ′² and
+        ``beta_sigma`` = σ′), see
         :meth:`~bayesreg.priors.Prior.pymc_hierarchical_coefficients`.
     feature_names : sequence of str, optional
         Labels of the ``feature`` dimension (default: a DataFrame's columns, else

@@ -182,7 +182,7 @@ def numpy_full_bayes_log_posterior(X, y, prior, sigma_ref, pt) -> float:
     """The documented full-Bayes model, term by term with scipy, at the value variables.
 
     σ ~ Half-Student-t(4, sd(y)); Laplace: ℓ² ~ Gamma(1, rate (b/σ_ref)²), βⱼ ~
-    Laplace(0, σ/ℓ); Gaussian: σ′ ~ Half-Cauchy(given σ′), βⱼ ~ N(0, σ′²); β₀ flat; the
+    Laplace(0, σ/ℓ); Gaussian: λ ~ Gamma(1, rate (σ′/σ_ref)²), βⱼ ~ N(0, σ²/λ); β₀ flat; the
     positive variables are sampled on the log scale (Jacobian log x).
     """
     log_s = float(pt["noise_sigma_log__"])
@@ -196,9 +196,11 @@ def numpy_full_bayes_log_posterior(X, y, prior, sigma_ref, pt) -> float:
         lp += stats.gamma.logpdf(l2, a=1.0, scale=1.0 / rate) + log_l2
         lp += float(np.sum(stats.laplace.logpdf(beta, scale=s / math.sqrt(l2))))
     else:
-        log_sp = float(pt["beta_sigma_log__"])
-        sp = math.exp(log_sp)
-        lp += stats.halfcauchy.logpdf(sp, scale=prior.scale) + log_sp
+        log_lam = float(pt["beta_lambda_log__"])
+        lam = math.exp(log_lam)
+        rate = (prior.scale / sigma_ref) ** 2
+        lp += stats.gamma.logpdf(lam, a=1.0, scale=1.0 / rate) + log_lam
+        sp = s / math.sqrt(lam)  # σ′ = σ/√λ
         lp += float(np.sum(stats.norm.logpdf(beta, scale=sp)))
     b0 = float(pt["intercept_centered"]) - float(X.mean(0) @ beta)
     return lp + float(np.sum(stats.norm.logpdf(y, loc=b0 + X @ beta, scale=s)))
@@ -214,7 +216,7 @@ def test_full_bayes_log_posterior_matches_scipy(likelihood):
         )
         expected = {"noise_sigma_log__", "beta", "intercept_centered"}
         expected |= (
-            {"beta_lambda2_log__"} if isinstance(prior, LaplacePrior) else {"beta_sigma_log__"}
+            {"beta_lambda2_log__"} if isinstance(prior, LaplacePrior) else {"beta_lambda_log__"}
         )
         assert set(model.initial_point()) == expected  # β itself is sampled (centred)
         f = model.compile_logp(mode="FAST_COMPILE")

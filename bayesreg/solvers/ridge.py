@@ -220,6 +220,11 @@ def _ridge_sparse(
         scale = float(np.max(np.abs(rmatvec(yc))))
     if not np.isfinite(scale):
         raise ValueError("X and y have values too large: Xᵀy overflows float64; rescale X or y")
+    if np.any(lams == 0.0) and not alive.all():
+        raise ValueError(
+            f"the Ridge system is singular at lam=0: the (centered) design has "
+            f"{int(np.count_nonzero(~alive))} constant column(s); use lam > 0"
+        )
     if n >= p and p <= _SPARSE_GRAM_MAX:
         solve = _sparse_gram_solver(X, y, fit_intercept, gradient)
     elif n < p and n <= _SPARSE_DUAL_MAX:
@@ -327,9 +332,12 @@ def _sparse_lsqr(
     scale = float(np.max(np.abs(rmatvec(yc)))) or 1.0
     for _ in range(4):
         rhs = np.concatenate([yc - matvec(coef), -root * coef])
-        coef = coef + scipy.sparse.linalg.lsqr(
-            op, rhs, atol=_LSQR_TOL, btol=_LSQR_TOL, conlim=1e16, iter_lim=10 * (n + p)
-        )[0]
+        coef = (
+            coef
+            + scipy.sparse.linalg.lsqr(
+                op, rhs, atol=_LSQR_TOL, btol=_LSQR_TOL, conlim=1e16, iter_lim=10 * (n + p)
+            )[0]
+        )
         if float(np.max(np.abs(gradient(coef, lam)))) <= 0.1 * _GRAD_TOL * scale:
             break
     return coef

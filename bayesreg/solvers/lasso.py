@@ -418,6 +418,11 @@ class _Problem:
         if not self.X.flags.f_contiguous:
             self.X = np.asfortranarray(self.X)
 
+    @property
+    def max_pattern(self) -> int:
+        """Largest support solved on its sign pattern: any (X is dense already)."""
+        return self.X.shape[1]
+
     def pattern_system(self, support: NDArray[np.intp]) -> _Columns:
         """X_cᵀX_c on ``support`` and products with those centered columns."""
         Xs = self.X[:, support] - self.shift[support]
@@ -479,6 +484,13 @@ class _SparseProblem:
 
     def fortran(self) -> None:
         """Nothing to do: CSC columns are contiguous already."""
+
+    @property
+    def max_pattern(self) -> int:
+        """Largest support solved on its sign pattern: its dense |S| × |S| Gram matrix must
+        stay within O(nnz + n + p) memory."""
+        n, p = self.X.shape
+        return math.isqrt(self.X.nnz + n + p)
 
     def pattern_system(self, support: NDArray[np.intp]) -> _Columns:
         """X_cᵀX_c = X_SᵀX_S − n·x̄_S x̄_Sᵀ on ``support`` (dense |S| × |S|), products sparse."""
@@ -611,7 +623,7 @@ def _solve_on_pattern(
     """
     support = np.flatnonzero(beta)
     n = prob.X.shape[0]
-    if support.size == 0 or support.size >= n:
+    if support.size == 0 or support.size >= n or support.size > prob.max_pattern:
         return r
     cols = prob.pattern_system(support)
     signs = np.sign(beta[support])

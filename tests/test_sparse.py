@@ -430,3 +430,56 @@ def test_property_kkt_on_small_random_sparse_problems(n, p, density, frac, fit_i
     obj = np.sum((y - res.intercept - Xd @ res.coef) ** 2) + lam * np.abs(res.coef).sum()
     obj_d = np.sum((y - dense.intercept - Xd @ dense.coef) ** 2) + lam * np.abs(dense.coef).sum()
     assert obj == pytest.approx(obj_d, rel=1e-10, abs=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# private pieces whose errors the certified solvers would only absorb as lost speed
+
+
+def test_sparse_column_stats_equal_the_dense_centered_norms():
+    from bayesreg.solvers._design import sparse_column_stats
+
+    X, _ = make_sparse(300, 60, 0.05, seed=12)
+    Xd = X.toarray()
+    x_mean, norms2 = sparse_column_stats(X, True)
+    np.testing.assert_allclose(x_mean, Xd.mean(axis=0), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(norms2, ((Xd - Xd.mean(axis=0)) ** 2).sum(axis=0), rtol=1e-12)
+    assert norms2[1] == 0.0
+    _, raw = sparse_column_stats(X, False)
+    np.testing.assert_allclose(raw, (Xd**2).sum(axis=0), rtol=1e-13)
+
+
+def test_sparse_pattern_gram_equals_the_dense_centered_gram():
+    from bayesreg.solvers.lasso import _Problem, _SparseProblem
+
+    X, y = make_sparse(300, 60, 0.1, seed=13)
+    support = np.array([0, 3, 7, 20])
+    sparse = _SparseProblem.build(X, y, True).pattern_system(support)
+    dense = _Problem.build(X.toarray(), y, True).pattern_system(support)
+    np.testing.assert_allclose(sparse.gram, dense.gram, rtol=1e-12, atol=1e-10)
+    b = np.array([1.0, -2.0, 0.5, 3.0])
+    np.testing.assert_allclose(sparse.matvec(b), dense.matvec(b), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(sparse.rmatvec(y), dense.rmatvec(y), rtol=1e-12, atol=1e-10)
+
+
+@pytest.mark.parametrize("tol_rel", [0.0, 1e-6])
+def test_csc_kernel_sweeps_like_the_dense_kernel(tol_rel):
+    """Same sweeps, same β, same residual, same stopping on a design with large means."""
+    from bayesreg.solvers._cd_kernels import cd_epochs
+    from bayesreg.solvers._csc_kernels import cd_epochs_csc
+    from bayesreg.solvers._design import sparse_column_stats
+
+    X, y = make_sparse(200, 50, 0.2, seed=14)
+    x_mean, norms2 = sparse_column_stats(X, True)
+    Xd = np.asfortranarray(X.toarray())
+    ws = np.arange(50, dtype=np.int64)
+    lam_half = 0.05 * 0.5 * lambda_max(X, y)
+    out = []
+    for kernel, Xk in ((cd_epochs, Xd), (cd_epochs_csc, (X.indptr, X.indices, X.data))):
+        r, beta = y - y.mean(), np.zeros(50)
+        done, gap = kernel(Xk, x_mean, r, beta, norms2, ws, lam_half, 7, tol_rel, 3)
+        out.append((done, gap, beta, r))
+    assert out[0][0] == out[1][0]
+    assert out[1][1] == pytest.approx(out[0][1], rel=1e-9)
+    np.testing.assert_allclose(out[1][2], out[0][2], rtol=1e-11, atol=1e-12)
+    np.testing.assert_allclose(out[1][3], out[0][3], rtol=1e-11, atol=1e-11)

@@ -9,11 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 
 
 def check_matrix(X: ArrayLike, name: str = "X", *, finite: bool = True) -> NDArray[np.float64]:
     """Return ``X`` as a finite 2-D float64 array or raise ``ValueError``."""
+    if scipy.sparse.issparse(X):
+        raise ValueError(
+            f"{name} is a scipy.sparse matrix, which this function does not accept; pass a "
+            f"dense array ({name}.toarray()) or use lasso_cd, lasso_path or ridge_closed_form"
+        )
     arr = _as_float(X, name)
     if arr.ndim != 2:
         raise ValueError(
@@ -63,15 +69,50 @@ def check_finite_from_squares(X: NDArray[np.float64], x_squares: NDArray[np.floa
     )
 
 
+def check_sparse_matrix(X: object, name: str = "X") -> scipy.sparse.sparray | scipy.sparse.spmatrix:
+    """Return a scipy.sparse ``X`` as a finite float64 CSC array or raise ``ValueError``.
+
+    CSC is taken as it is (no copy when it is already float64 with sorted, unique indices);
+    any other format (CSR, COO, ...) is converted to CSC once, int and bool data to float64.
+    The data array is checked for NaN and inf; explicit zeros are harmless and kept.
+    """
+    shape = X.shape  # type: ignore[attr-defined]
+    if len(shape) != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, n_features); got {len(shape)}-D "
+            f"with shape {shape}"
+        )
+    if shape[0] == 0 or shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {shape})")
+    dtype = X.dtype  # type: ignore[attr-defined]
+    if np.issubdtype(dtype, np.complexfloating):
+        raise ValueError(f"{name} must be real-valued; got dtype {dtype}")
+    if not (np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.bool_)):
+        raise ValueError(f"{name} must be numeric; got dtype {dtype}")
+    Xs = X if X.format == "csc" else X.tocsc()  # type: ignore[attr-defined]
+    if Xs.dtype != np.float64:
+        Xs = Xs.astype(np.float64)
+    if not Xs.has_canonical_format:  # duplicates summed, indices sorted: on a copy
+        Xs = Xs.copy()
+        Xs.sum_duplicates()
+    _check_finite(Xs.data, name)
+    return Xs
+
+
 def check_Xy(
-    X: ArrayLike, y: ArrayLike, *, finite_X: bool = True
+    X: ArrayLike, y: ArrayLike, *, finite_X: bool = True, accept_sparse: bool = False
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Validate a design matrix and a response together (shapes must match).
 
     ``finite_X=False`` skips the pass over X that looks for NaN and inf; the caller must then
     call :func:`check_finite_from_squares` on the column sums of squares it computes anyway.
+    ``accept_sparse=True`` lets a scipy.sparse X through as a float64 CSC array, validated by
+    :func:`check_sparse_matrix` (its data are always checked for NaN and inf).
     """
-    Xa = check_matrix(X, finite=finite_X)
+    if accept_sparse and scipy.sparse.issparse(X):
+        Xa = check_sparse_matrix(X)
+    else:
+        Xa = check_matrix(X, finite=finite_X)
     ya = check_vector(y)
     if Xa.shape[0] != ya.shape[0]:
         raise ValueError(

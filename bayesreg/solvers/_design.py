@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse
 from numpy.typing import NDArray
 
 from bayesreg._validation import check_finite_from_squares
@@ -118,3 +119,75 @@ def centered_gram(X: NDArray[np.float64], y: NDArray[np.float64], fit_intercept:
     with np.errstate(over="ignore"):  # a huge y: inf here, which only the Lasso minds
         yty = float(yc @ yc)
     return GramStats(gram, xty, yty, x_mean, y_mean, Xc)
+
+
+def sparse_column_stats(
+    X: scipy.sparse.sparray | scipy.sparse.spmatrix, fit_intercept: bool
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Column means and squared norms of the centered columns of a CSC matrix, O(nnz).
+
+    ``‖x_j − x̄_j‖² = Σ_stored (x_ij − x̄_j)² + (n − nnz_j)·x̄_j²``: the implicit zeros are
+    counted without a dense copy, and no cancellation between Σx² and n·x̄² can occur.
+    Constant columns (all zero, or fully stored with one value) get exactly 0. Without an
+    intercept the means are 0 and the norms are the raw ones. Raises ``ValueError`` when a
+    sum of squares overflows or a non-zero column's underflows (X's data must be finite).
+    """
+    n, p = X.shape
+    data = X.data
+    counts = np.diff(X.indptr)
+    cols = np.repeat(np.arange(p), counts)
+    with np.errstate(over="ignore"):
+        raw = np.bincount(cols, weights=data * data, minlength=p)
+    if not np.all(np.isfinite(raw)):
+        raise ValueError(
+            "X has values too large: a column's sum of squares overflows float64; rescale X"
+        )
+    nonzero = np.bincount(cols, weights=data != 0.0, minlength=p) > 0
+    if np.any(nonzero & (raw == 0.0)):
+        raise ValueError(
+            "X has values too small: a non-zero column's sum of squares underflows to 0 "
+            "in float64; rescale X"
+        )
+    if not fit_intercept:
+        return np.zeros(p), raw
+    x_mean = np.bincount(cols, weights=data, minlength=p) / n
+    dev = data - x_mean[cols]
+    norms2 = np.bincount(cols, weights=dev * dev, minlength=p) + (n - counts) * x_mean**2
+    for j in np.flatnonzero(counts == n):  # fully stored: constant if all values are equal
+        seg = data[X.indptr[j] : X.indptr[j + 1]]
+        if seg.max() == seg.min():
+            norms2[j] = 0.0
+    norms2[~nonzero] = 0.0
+    return x_mean, norms2
+
+
+def sparse_centered_gram(
+    X: scipy.sparse.sparray | scipy.sparse.spmatrix,
+    y: NDArray[np.float64],
+    fit_intercept: bool,
+) -> GramStats:
+    """X_cᵀX_c (dense p × p), X_cᵀy_c and y_cᵀy_c of a CSC matrix, without densifying X.
+
+    ``X_cᵀX_c = XᵀX − n·x̄x̄ᵀ`` (the sparse product, then the rank-one correction), with the
+    diagonal set to the exact centered norms of :func:`sparse_column_stats`; constant
+    columns get zero rows and columns. ``X_cᵀy_c = Xᵀy_c`` since Σy_c = 0.
+    """
+    n = X.shape[0]
+    x_mean, norms2 = sparse_column_stats(X, fit_intercept)
+    gram = (X.T @ X).toarray()
+    if fit_intercept:
+        gram -= n * np.outer(x_mean, x_mean)
+    np.fill_diagonal(gram, norms2)
+    y_mean = float(y.mean()) if fit_intercept else 0.0
+    yc = y - y_mean
+    xty = np.asarray(X.T @ yc, dtype=np.float64)
+    if not np.all(np.isfinite(xty)):
+        raise ValueError("X and y have values too large: Xᵀy overflows float64; rescale X or y")
+    const = norms2 == 0.0
+    if const.any():
+        gram[const, :] = 0.0
+        gram[:, const] = 0.0
+        xty[const] = 0.0
+    with np.errstate(over="ignore"):
+        yty = float(yc @ yc)
+    return GramStats(gram, xty, yty, x_mean, y_mean)

@@ -27,15 +27,22 @@ Speed comes from three things:
   *is* the next λ's pattern, so most λ of a path need no sweep at all, and the sweeps that
   remain only serve to find the pattern. Every answer is still certified by the duality gap
   and the KKT conditions.
+
+A ``scipy.sparse`` X is solved without densifying it and without a centered copy: CSC
+kernels (:mod:`~bayesreg.solvers._csc_kernels`) sweep its stored entries, the column means
+enter the coordinate and residual updates and the gap implicitly (X_cβ = Xβ − (x̄ᵀβ)·1,
+X_cᵀr = Xᵀr − x̄·Σr), and memory stays O(nnz + n + p) (no Gram route along a path).
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import (
@@ -56,7 +63,13 @@ from bayesreg.solvers._cd_kernels import (
     lasso_gap,
     shift_residual,
 )
-from bayesreg.solvers._design import MAX_MEAN_TO_SD, center, centered_gram
+from bayesreg.solvers._csc_kernels import cd_epochs_csc, shift_residual_csc
+from bayesreg.solvers._design import (
+    MAX_MEAN_TO_SD,
+    center,
+    centered_gram,
+    sparse_column_stats,
+)
 from bayesreg.solvers._gram_kernels import gram_path, gram_path_state
 from bayesreg.solvers._linalg import cholesky_solve_refined
 
@@ -121,7 +134,7 @@ class LassoPathResult:
 
 def lambda_max(X: ArrayLike, y: ArrayLike, *, fit_intercept: bool = True) -> float:
     """Smallest λ for which the Lasso solution is all zeros: ``2‖X_cᵀ y_c‖∞``."""
-    Xa, ya = check_Xy(X, y)
+    Xa, ya = check_Xy(X, y, accept_sparse=True)
     return rss_gradient_at_zero(Xa, ya, fit_intercept)
 
 
@@ -139,8 +152,10 @@ def lasso_cd(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Design matrix (finite numbers).
+    X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+        Design matrix (finite numbers). A sparse matrix is used as CSC (other formats are
+        converted to CSC once, int and bool data to float64) and never densified; centering
+        for the intercept is implicit.
     y : array-like of shape (n_samples,)
         Response.
     lam : float
@@ -167,11 +182,12 @@ def lasso_cd(
     ConvergenceWarning
         When ``max_iter`` sweeps did not bring the gap below ``tol``.
     """
-    Xa, ya = check_Xy(X, y, finite_X=False)  # X's finiteness: from its sums of squares below
+    # X's finiteness: from its sums of squares below (a sparse X's data: checked here)
+    Xa, ya = check_Xy(X, y, finite_X=False, accept_sparse=True)
     lam = _check_lasso_lam(lam)
     tol = check_scale(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
-    prob = _Problem.build(Xa, ya, fit_intercept)
+    prob = _build_problem(Xa, ya, fit_intercept)
     beta = np.zeros(Xa.shape[1])
     if coef_init is not None:
         init = check_shaped(coef_init, beta.shape, "coef_init")
@@ -199,7 +215,9 @@ def lasso_path(
     Parameters
     ----------
     X, y : array-like
-        Design and response, as in :func:`lasso_cd`.
+        Design and response, as in :func:`lasso_cd` (X may be scipy.sparse: CSC, other
+        formats converted once; it is never densified, and the path then always runs the
+        coordinate-descent kernels, not the dense Gram route, so memory stays O(nnz + n + p)).
     lams : array-like, optional
         The λ values (RSS scaling, all > 0). They are solved, and returned, in decreasing
         order. Default: ``n_lams`` values log-spaced from λ_max down to ``eps·λ_max``.
@@ -216,15 +234,18 @@ def lasso_path(
         ``lams`` (decreasing), ``coefs`` of shape (n_lams, n_features), ``intercepts``,
         ``n_iter``, ``gaps`` and ``converged`` per λ.
     """
-    Xa, ya = check_Xy(X, y, finite_X=False)  # X's finiteness: from its sums of squares below
+    # X's finiteness: from its sums of squares below (a sparse X's data: checked here)
+    Xa, ya = check_Xy(X, y, finite_X=False, accept_sparse=True)
     tol = check_scale(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
     n, p = Xa.shape
     # Many λ on a tall design: one Gram matrix makes every sweep O(p·changes), not O(n·p).
-    stats = centered_gram(Xa, ya, fit_intercept) if n > p else None
+    # Not for a sparse X, whose dense p × p Gram matrix could dwarf it.
+    sparse = scipy.sparse.issparse(Xa)
+    stats = centered_gram(Xa, ya, fit_intercept) if n > p and not sparse else None
     if stats is not None and not math.isfinite(stats.yty):
         raise ValueError(_Y_TOO_LARGE)
-    prob = None if stats is not None else _Problem.build(Xa, ya, fit_intercept)
+    prob = None if stats is not None else _build_problem(Xa, ya, fit_intercept)
     xty = stats.xty if stats is not None else prob.corr(prob.yc)  # type: ignore[union-attr]
     if lams is None:
         n_lams = check_positive_int(n_lams, "n_lams")
@@ -313,6 +334,17 @@ def _check_lasso_lam(lam: float) -> float:
     return lam
 
 
+def _build_problem(
+    X: NDArray[np.float64] | scipy.sparse.sparray | scipy.sparse.spmatrix,
+    y: NDArray[np.float64],
+    fit_intercept: bool,
+) -> _Problem | _SparseProblem:
+    """The centered problem for a dense or a (validated, CSC) sparse X."""
+    if scipy.sparse.issparse(X):
+        return _SparseProblem.build(X, y, fit_intercept)
+    return _Problem.build(X, y, fit_intercept)
+
+
 @dataclass
 class _Problem:
     """The centered problem, usually without a centered copy of X (kept private).
@@ -386,9 +418,103 @@ class _Problem:
         if not self.X.flags.f_contiguous:
             self.X = np.asfortranarray(self.X)
 
+    @property
+    def max_pattern(self) -> int:
+        """Largest support solved on its sign pattern: any (X is dense already)."""
+        return self.X.shape[1]
+
+    def pattern_system(self, support: NDArray[np.intp]) -> _Columns:
+        """X_cᵀX_c on ``support`` and products with those centered columns."""
+        Xs = self.X[:, support] - self.shift[support]
+        return _Columns(Xs.T @ Xs, lambda b: Xs @ b, lambda r: Xs.T @ r)
+
+
+@dataclass
+class _SparseProblem:
+    """The centered problem for a CSC ``X``, centering implicit (the same interface).
+
+    ``shift`` = ``x_mean`` are the column means (zeros without an intercept); ``norms2`` the
+    exact squared norms of the centered columns (:func:`sparse_column_stats`). Columns whose
+    mean is large against their spread lose digits in the on-the-fly centering, as they
+    would for a dense X; a sparse X gets no exactly centered (dense) copy for them.
+    """
+
+    X: scipy.sparse.sparray | scipy.sparse.spmatrix
+    shift: NDArray[np.float64]
+    x_mean: NDArray[np.float64]
+    yc: NDArray[np.float64]
+    y_mean: float
+    norms2: NDArray[np.float64]
+
+    @classmethod
+    def build(
+        cls,
+        X: scipy.sparse.sparray | scipy.sparse.spmatrix,
+        y: NDArray[np.float64],
+        fit_intercept: bool,
+    ) -> _SparseProblem:
+        with np.errstate(over="ignore"):
+            y_squares = float(y @ y)
+        if not math.isfinite(y_squares):
+            raise ValueError(_Y_TOO_LARGE)
+        x_mean, norms2 = sparse_column_stats(X, fit_intercept)
+        y_mean = float(y.mean()) if fit_intercept else 0.0
+        return cls(X, x_mean, x_mean, y - y_mean, y_mean, norms2)
+
+    @property
+    def kernel_X(self) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]:
+        """X as the kernels take it: ``(indptr, indices, data)``."""
+        return (self.X.indptr, self.X.indices, self.X.data)
+
+    def corr(self, r: NDArray[np.float64]) -> NDArray[np.float64]:
+        """X_cᵀr = Xᵀr − x̄·Σr (zero for constant columns)."""
+        out = np.asarray(self.X.T @ r) - self.shift * r.sum()
+        out[self.norms2 == 0.0] = 0.0
+        return out
+
+    def residual(self, beta: NDArray[np.float64]) -> NDArray[np.float64]:
+        """r = y_c − X_cβ = y_c − (Xβ − (x̄ᵀβ)·1)."""
+        if not np.any(beta):
+            return self.yc.copy()
+        return self.yc - (np.asarray(self.X @ beta) - float(self.shift @ beta))
+
+    def intercept(self, beta: NDArray[np.float64]) -> float:
+        """β₀ = ȳ − x̄ᵀβ."""
+        return self.y_mean - float(self.x_mean @ beta)
+
+    def fortran(self) -> None:
+        """Nothing to do: CSC columns are contiguous already."""
+
+    @property
+    def max_pattern(self) -> int:
+        """Largest support solved on its sign pattern: its dense |S| × |S| Gram matrix must
+        stay within O(nnz + n + p) memory."""
+        n, p = self.X.shape
+        return math.isqrt(self.X.nnz + n + p)
+
+    def pattern_system(self, support: NDArray[np.intp]) -> _Columns:
+        """X_cᵀX_c = X_SᵀX_S − n·x̄_S x̄_Sᵀ on ``support`` (dense |S| × |S|), products sparse."""
+        Xs = self.X[:, support]
+        m = self.shift[support]
+        gram = np.asarray((Xs.T @ Xs).toarray()) - self.X.shape[0] * np.outer(m, m)
+        return _Columns(
+            gram,
+            lambda b: np.asarray(Xs @ b) - float(m @ b),
+            lambda r: np.asarray(Xs.T @ r) - m * r.sum(),
+        )
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Centered columns X_c[:, S]: their Gram matrix and the products X_c[:, S]b, X_c[:, S]ᵀr."""
+
+    gram: NDArray[np.float64]
+    matvec: Callable[[NDArray[np.float64]], NDArray[np.float64]]
+    rmatvec: Callable[[NDArray[np.float64]], NDArray[np.float64]]
+
 
 def _solve(
-    prob: _Problem,
+    prob: _Problem | _SparseProblem,
     lam_half: float,
     beta: NDArray[np.float64],
     tol: float,
@@ -483,7 +609,10 @@ def _solve(
 
 
 def _solve_on_pattern(
-    prob: _Problem, beta: NDArray[np.float64], lam_half: float, r: NDArray[np.float64]
+    prob: _Problem | _SparseProblem,
+    beta: NDArray[np.float64],
+    lam_half: float,
+    r: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     """On a fixed sign pattern (support S, signs s) solve ``X_SᵀX_S β_S = X_Sᵀy − λ½·s``.
 
@@ -494,23 +623,24 @@ def _solve_on_pattern(
     """
     support = np.flatnonzero(beta)
     n = prob.X.shape[0]
-    if support.size == 0 or support.size >= n:
+    if support.size == 0 or support.size >= n or support.size > prob.max_pattern:
         return r
-    Xs = prob.X[:, support] - prob.shift[support]
+    cols = prob.pattern_system(support)
     signs = np.sign(beta[support])
     x = cholesky_solve_refined(
-        Xs.T @ Xs,
-        Xs.T @ prob.yc - lam_half * signs,
-        lambda b: Xs.T @ (prob.yc - Xs @ b) - lam_half * signs,  # stationarity, from the data
+        cols.gram,
+        cols.rmatvec(prob.yc) - lam_half * signs,
+        # stationarity, from the data
+        lambda b: cols.rmatvec(prob.yc - cols.matvec(b)) - lam_half * signs,
     )
     if x is None or not np.all(x * signs > 0.0):
         return r
     beta[support] = x
-    return prob.yc - Xs @ x
+    return prob.yc - cols.matvec(x)
 
 
 def _solve_working_set(
-    prob: _Problem,
+    prob: _Problem | _SparseProblem,
     r: NDArray[np.float64],
     beta: NDArray[np.float64],
     ws: NDArray[np.int64],
@@ -534,7 +664,10 @@ def _solve_working_set(
     ill-conditioned (correlated) problems converge in far fewer sweeps.
     """
     X, xbar, norms2, full_beta = prob.X, prob.shift, prob.norms2, beta
-    if not X.flags.f_contiguous:
+    sweep, shift = cd_epochs, shift_residual
+    if isinstance(prob, _SparseProblem):
+        X, sweep, shift = prob.kernel_X, cd_epochs_csc, shift_residual_csc
+    elif not X.flags.f_contiguous:
         # Small working set on a C-ordered X: sweep a compact Fortran copy of its columns.
         X, xbar, norms2 = np.asfortranarray(X[:, ws]), xbar[ws], norms2[ws]
         beta = beta[ws]
@@ -547,7 +680,7 @@ def _solve_working_set(
     signs = np.sign(beta[ws])
     stable_since = 0
     while epochs < max_epochs:
-        done, gap_in = cd_epochs(X, xbar, r, beta, norms2, ws, lam_half, 1, tol_in, _CHECK_EVERY)
+        done, gap_in = sweep(X, xbar, r, beta, norms2, ws, lam_half, 1, tol_in, _CHECK_EVERY)
         epochs += done
         if gap_in <= tol_final or (gap_in <= tol_in and epochs >= min_epochs):
             break
@@ -576,7 +709,7 @@ def _solve_working_set(
             b_cur = hist[K]
             p_cur = 0.5 * float(r @ r) + lam_half * float(np.abs(b_cur).sum())
             r_acc = r.copy()
-            rr_acc = shift_residual(X, xbar, r_acc, ws, b_acc - b_cur)
+            rr_acc = shift(X, xbar, r_acc, ws, b_acc - b_cur)
             p_acc = 0.5 * rr_acc + lam_half * float(np.abs(b_acc).sum())
             # Accept only a decrease beyond rounding noise: near the optimum, extrapolations
             # that "win" by rounding alone would keep undoing the sweeps' progress.

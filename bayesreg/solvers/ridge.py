@@ -15,14 +15,30 @@ two libraries' idle threads compete for the cores):
 * p > n: the dual (kernel) system ``(XXᵀ + λI) α = y``, n × n, then ``β = Xᵀα``;
 * several λ at once: one thin SVD ``X = U diag(d) Vᵀ`` gives every solution as
   ``β(λ) = V diag(d / (d² + λ)) Uᵀy`` (each singular direction shrunk by d²/(d² + λ)).
+
+A ``scipy.sparse`` X is never densified nor centered explicitly (X_c = X − 1x̄ᵀ is applied as
+``X_cb = Xb − (x̄ᵀb)·1``, ``X_cᵀr = Xᵀr − x̄·Σr``):
+
+* p ≤ ``_SPARSE_GRAM_MAX`` and n ≥ p: the dense p × p Gram ``XᵀX − n·x̄x̄ᵀ`` by Cholesky,
+  refined through the data, per λ;
+* n ≤ ``_SPARSE_DUAL_MAX`` and n < p: the dense n × n dual ``X_cX_cᵀ``;
+* otherwise (or when the normal equations are too ill-conditioned): LSQR
+  (:func:`scipy.sparse.linalg.lsqr`, ``damp = √λ``) on the implicitly centered operator.
+
+Every sparse solution is certified by its gradient residual
+``‖X_cᵀ(y_c − X_cβ) − λβ‖∞ / ‖X_cᵀy_c‖∞``, reported as ``RidgeResult.grad_residual``.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
+import scipy.sparse
+import scipy.sparse.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import (
@@ -31,7 +47,13 @@ from bayesreg._validation import (
     check_penalty,
     check_Xy,
 )
-from bayesreg.solvers._design import center, centered_gram
+from bayesreg.exceptions import ConvergenceWarning
+from bayesreg.solvers._design import (
+    center,
+    centered_gram,
+    sparse_centered_gram,
+    sparse_column_stats,
+)
 from bayesreg.solvers._linalg import cholesky_solve_refined
 
 
@@ -41,11 +63,15 @@ class RidgeResult:
 
     ``coef`` has shape (n_features,) and ``intercept`` is a float for a single λ; for several
     λ, ``coef`` has shape (n_lams, n_features) and ``intercept`` shape (n_lams,).
+    ``grad_residual`` (float, or one per λ) is the certificate of the sparse routes,
+    ``‖X_cᵀ(y_c − X_cβ) − λβ‖∞ / ‖X_cᵀy_c‖∞`` (0 when X_cᵀy_c = 0 and β = 0); the dense
+    routes, exact factorizations, leave it None.
     """
 
     coef: NDArray[np.float64]
     intercept: float | NDArray[np.float64]
     lam: float | NDArray[np.float64]
+    grad_residual: float | NDArray[np.float64] | None = None
 
 
 def ridge_closed_form(
@@ -59,7 +85,9 @@ def ridge_closed_form(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+        A sparse matrix is used as CSC (other formats are converted to CSC once, int and
+        bool data to float64) and never densified; see the module docstring for its routes.
     y : array-like of shape (n_samples,)
     lam : float or 1-D array-like of floats
         Penalty λ ≥ 0 (scikit-learn's ``Ridge(alpha=λ)`` uses the same scaling). λ = 0 is
@@ -72,10 +100,13 @@ def ridge_closed_form(
     -------
     RidgeResult
     """
-    Xa, ya = check_Xy(X, y, finite_X=False)  # X's finiteness: from its sums of squares below
+    # X's finiteness: from its sums of squares below (a sparse X's data: checked here)
+    Xa, ya = check_Xy(X, y, finite_X=False, accept_sparse=True)
     several = np.ndim(lam) > 0
     lams = check_penalties(lam, "lam") if several else None
     lam_s = None if several else check_penalty(lam)  # type: ignore[arg-type]
+    if scipy.sparse.issparse(Xa):
+        return _ridge_sparse(Xa, ya, lams if lams is not None else lam_s, fit_intercept)
     n, p = Xa.shape
     if lam_s is not None and lam_s > 0.0 and n >= p:
         stats = centered_gram(Xa, ya, fit_intercept)
@@ -148,3 +179,165 @@ def _ridge_svd(
     uty = u.T @ yc
     denom = d[None, :] ** 2 + lams[:, None]
     return (d[None, :] * uty[None, :] / denom) @ vt
+
+
+#: Largest p for the dense p × p Gram route of a sparse X (8·p² bytes: 32 MB here).
+_SPARSE_GRAM_MAX = 2000
+#: Largest n for the dense n × n dual route of a sparse X with n < p.
+_SPARSE_DUAL_MAX = 2000
+#: Gradient residual (relative) that certifies a sparse Ridge solution.
+_GRAD_TOL = 1e-10
+_LSQR_TOL = 1e-14
+
+
+def _ridge_sparse(
+    X: scipy.sparse.sparray | scipy.sparse.spmatrix,
+    y: NDArray[np.float64],
+    lam: float | NDArray[np.float64],
+    fit_intercept: bool,
+) -> RidgeResult:
+    """Ridge on a CSC X with implicit centering (routes: module docstring)."""
+    n, p = X.shape
+    lams = np.atleast_1d(np.asarray(lam, dtype=np.float64))
+    x_mean, norms2 = sparse_column_stats(X, fit_intercept)
+    y_mean = float(y.mean()) if fit_intercept else 0.0
+    yc = y - y_mean
+    alive = norms2 > 0.0  # constant columns: coefficient exactly 0
+
+    def matvec(b: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.asarray(X @ b) - float(x_mean @ b)
+
+    def rmatvec(r: NDArray[np.float64]) -> NDArray[np.float64]:
+        out = np.asarray(X.T @ r) - x_mean * r.sum()
+        out[~alive] = 0.0
+        return out
+
+    def gradient(b: NDArray[np.float64], lam_k: float) -> NDArray[np.float64]:
+        """X_cᵀ(y_c − X_cb) − λb (half the negative gradient), data residual first."""
+        return rmatvec(yc - matvec(b)) - lam_k * b
+
+    with np.errstate(over="ignore"):
+        scale = float(np.max(np.abs(rmatvec(yc))))
+    if not np.isfinite(scale):
+        raise ValueError("X and y have values too large: Xᵀy overflows float64; rescale X or y")
+    if np.any(lams == 0.0) and not alive.all():
+        raise ValueError(
+            f"the Ridge system is singular at lam=0: the (centered) design has "
+            f"{int(np.count_nonzero(~alive))} constant column(s); use lam > 0"
+        )
+    if n >= p and p <= _SPARSE_GRAM_MAX:
+        solve = _sparse_gram_solver(X, y, fit_intercept, gradient)
+    elif n < p and n <= _SPARSE_DUAL_MAX:
+        solve = _sparse_dual_solver(X, x_mean, yc, matvec, rmatvec)
+    else:
+        solve = None
+    coefs = np.zeros((lams.size, p))
+    resid = np.zeros(lams.size)
+    for k, lam_k in enumerate(lams):
+        coef = solve(float(lam_k)) if solve is not None else None
+        if coef is None:
+            if lam_k == 0.0:
+                raise ValueError(
+                    "the Ridge system on this sparse design is singular or too "
+                    "ill-conditioned at lam=0 (no rank check without densifying X); use lam > 0"
+                )
+            coef = _sparse_lsqr(matvec, rmatvec, yc, (n, p), float(lam_k), gradient)
+        coef[~alive] = 0.0
+        coefs[k] = coef
+        g = float(np.max(np.abs(gradient(coef, float(lam_k)))))
+        resid[k] = g / scale if scale > 0 else g
+    if np.any(resid > _GRAD_TOL):
+        worst = int(np.argmax(resid))
+        warnings.warn(
+            f"sparse Ridge at lam={lams[worst]:.6g}: relative gradient residual "
+            f"{resid[worst]:.3e} > {_GRAD_TOL:.0e}",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    intercepts = y_mean - coefs @ x_mean if fit_intercept else np.zeros(lams.size)
+    if np.ndim(lam) == 0:
+        return RidgeResult(coefs[0], float(intercepts[0]), float(lams[0]), float(resid[0]))
+    return RidgeResult(coefs, intercepts, lams, resid)
+
+
+def _sparse_gram_solver(
+    X: scipy.sparse.sparray | scipy.sparse.spmatrix,
+    y: NDArray[np.float64],
+    fit_intercept: bool,
+    gradient: Callable[[NDArray[np.float64], float], NDArray[np.float64]],
+) -> Callable[[float], NDArray[np.float64] | None]:
+    """Per λ: (X_cᵀX_c + λI) β = X_cᵀy_c by refined Cholesky on the p × p Gram matrix."""
+    stats = sparse_centered_gram(X, y, fit_intercept)
+    p = stats.gram.shape[0]
+    const = np.diag(stats.gram) == 0.0
+
+    def solve(lam: float) -> NDArray[np.float64] | None:
+        a = stats.gram.copy()
+        a.flat[:: p + 1] += lam
+        a[const, const] = 1.0  # constant columns: β_j = 0 (decoupled)
+        return cholesky_solve_refined(a, stats.xty, lambda b: gradient(b, lam))
+
+    return solve
+
+
+def _sparse_dual_solver(
+    X: scipy.sparse.sparray | scipy.sparse.spmatrix,
+    x_mean: NDArray[np.float64],
+    yc: NDArray[np.float64],
+    matvec: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    rmatvec: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+) -> Callable[[float], NDArray[np.float64] | None]:
+    """Per λ > 0: (X_cX_cᵀ + λI) α = y_c on the n × n kernel, then β = X_cᵀα."""
+    u = np.asarray(X @ x_mean)
+    kernel = np.asarray((X @ X.T).toarray())
+    kernel -= u[:, None] + u[None, :]
+    kernel += float(x_mean @ x_mean)
+    n = kernel.shape[0]
+
+    def solve(lam: float) -> NDArray[np.float64] | None:
+        if lam == 0.0:
+            return None  # n < p: singular
+        a = kernel.copy()
+        a.flat[:: n + 1] += lam
+        alpha = cholesky_solve_refined(a, yc, lambda v: yc - matvec(rmatvec(v)) - lam * v)
+        return None if alpha is None else rmatvec(alpha)
+
+    return solve
+
+
+def _sparse_lsqr(
+    matvec: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    rmatvec: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    yc: NDArray[np.float64],
+    shape: tuple[int, int],
+    lam: float,
+    gradient: Callable[[NDArray[np.float64], float], NDArray[np.float64]],
+) -> NDArray[np.float64]:
+    """min ‖y_c − X_cβ‖² + λ‖β‖² by LSQR on the implicitly centered, augmented operator.
+
+    The damped problem is the least-squares problem ``‖[y_c; 0] − [X_c; √λ·I]β‖²``, written
+    out (rather than LSQR's ``damp``) so that a restart from the current β solves exactly for
+    the correction. LSQR stops on ‖X_cᵀr − λβ‖ relative to ‖[X_c; √λI]‖·‖r‖; up to three
+    restarts tighten it until the gradient residual is well below ``_GRAD_TOL``.
+    """
+    n, p = shape
+    root = float(np.sqrt(lam))
+    op = scipy.sparse.linalg.LinearOperator(
+        (n + p, p),
+        matvec=lambda b: np.concatenate([matvec(b), root * b]),
+        rmatvec=lambda v: rmatvec(v[:n]) + root * v[n:],
+        dtype=np.float64,
+    )
+    coef = np.zeros(p)
+    scale = float(np.max(np.abs(rmatvec(yc)))) or 1.0
+    for _ in range(4):
+        rhs = np.concatenate([yc - matvec(coef), -root * coef])
+        coef = (
+            coef
+            + scipy.sparse.linalg.lsqr(
+                op, rhs, atol=_LSQR_TOL, btol=_LSQR_TOL, conlim=1e16, iter_lim=10 * (n + p)
+            )[0]
+        )
+        if float(np.max(np.abs(gradient(coef, lam)))) <= 0.1 * _GRAD_TOL * scale:
+            break
+    return coef

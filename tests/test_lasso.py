@@ -47,6 +47,7 @@ from bayesreg.solvers._gram_kernels import (
     _chol_append,
     _chol_delete,
     _chol_solve2,
+    gram_path,
     gram_path_state,
 )
 
@@ -1045,3 +1046,94 @@ def test_coef_init_non_finite_or_non_numeric(bad):
     X, y = _Xy()
     with pytest.raises(ValueError, match=r"coef_init"):
         lasso_cd(X, y, 1.0, coef_init=bad)
+
+
+# ------------------------------------------------------------------------ single-fit Gram route
+def _tall(n: int, p: int, k: int, rho: float, seed: int, noise: float = 1.0):
+    rng = np.random.default_rng(seed)
+    X = np.sqrt(1 - rho) * rng.standard_normal((n, p)) + np.sqrt(rho) * rng.standard_normal((n, 1))
+    X += rng.uniform(-2, 2, p)  # column means: the intercept matters
+    b = np.zeros(p)
+    b[rng.choice(p, k, replace=False)] = rng.standard_normal(k)
+    return X, 4.0 + X @ b + noise * rng.standard_normal(n)
+
+
+@pytest.mark.parametrize("route", ["cd", "gram", "auto"])
+def test_routes_agree_with_sklearn_on_a_tall_design_at_small_lambda(route):
+    from sklearn.linear_model import Lasso
+
+    X, y = _tall(3000, 60, 40, 0.3, seed=5)
+    n = X.shape[0]
+    lam = 1e-3 * lambda_max(X, y)
+    res = lasso_cd(X, y, lam, route=route)
+    assert res.converged and res.gap <= 1e-10
+    assert res.route == ("cd" if route == "cd" else "gram")  # auto: CD's budget runs out
+    ref = Lasso(alpha=to_sklearn_alpha(lam, n, "l1"), tol=1e-14, max_iter=10**6).fit(X, y)
+    assert_coef_close(res.coef, ref.coef_)
+    assert_intercept_close(res.intercept, ref.intercept_, ref.coef_)
+    np.testing.assert_array_equal(res.coef == 0, ref.coef_ == 0)
+    # KKT written out on the data: |x_jᵀr| ≤ λ/2 off the support, = λ/2·sign on it
+    r = y - res.intercept - X @ res.coef
+    g = X.T @ r
+    on = res.coef != 0
+    scale = np.abs(X.T @ (y - y.mean())).max()
+    assert np.all(np.abs(g[~on]) <= lam / 2 + 1e-9 * scale)
+    np.testing.assert_allclose(g[on], lam / 2 * np.sign(res.coef[on]), atol=1e-9 * scale)
+
+
+def test_auto_keeps_coordinate_descent_when_it_converges_quickly():
+    X, y = _tall(2000, 40, 3, 0.0, seed=6)
+    res = lasso_cd(X, y, 0.3 * lambda_max(X, y))
+    assert res.route == "cd" and res.converged
+    wide = lasso_cd(X[:30], y[:30], 0.01 * lambda_max(X[:30], y[:30]))  # n < 4p: never Gram
+    assert wide.route == "cd"
+
+
+@pytest.mark.parametrize("noise", [1e-7, 1e-3])
+@pytest.mark.parametrize("ratio", [1e-9, 1e-4])
+def test_auto_route_is_certified_like_coordinate_descent(noise, ratio):
+    """Near-exact fits push the Gram form's gap to its rounding floor: auto must still end
+    converged whenever coordinate descent on the data does, at the same solution."""
+    X, y = _tall(2000, 30, 30, 0.2, seed=7, noise=noise)
+    lam = ratio * lambda_max(X, y)
+    with warnings.catch_warnings():
+        # at 1e-9·λ_max coordinate descent alone stalls (gap ~1e-6 after 20 000 sweeps)
+        warnings.simplefilter("ignore", bayesreg.ConvergenceWarning)
+        refs = [lasso_cd(X, y, lam, tol=1e-12, route=r) for r in ("cd", "gram")]
+    res = lasso_cd(X, y, lam, tol=1e-12)
+    assert res.converged and res.gap <= 1e-12 and res.route in ("gram", "gram+cd")
+    ref = next(r for r in refs if r.converged)
+    assert_coef_close(res.coef, ref.coef)
+    np.testing.assert_array_equal(res.coef == 0, ref.coef == 0)
+    # the certificate, recomputed on the data by the package's one residual function
+    assert optimality_residual(X, y, res.coef, res.intercept, lam, L1Penalty()) <= 1e-8
+
+
+def test_route_errors():
+    X, y = _tall(50, 10, 2, 0.0, seed=8)
+    with pytest.raises(ValueError, match=r"route must be 'auto', 'cd' or 'gram'"):
+        lasso_cd(X, y, 1.0, route="fast")
+    with pytest.raises(ValueError, match=r"route='gram' needs a dense X with more rows"):
+        lasso_cd(X[:8], y[:8], 1.0, route="gram")
+    import scipy.sparse
+
+    with pytest.raises(ValueError, match=r"route='gram' needs a dense X"):
+        lasso_cd(scipy.sparse.csc_array(X), y, 1.0, route="gram")
+
+
+def test_gram_kernel_warm_start_from_the_solution_is_certified_at_once():
+    """gram_path's start β₀: started at the optimum it must certify it without moving."""
+    from bayesreg.solvers._design import centered_gram
+
+    X, y = _tall(1500, 25, 10, 0.3, seed=9)
+    lam = 0.01 * lambda_max(X, y)
+    sol = lasso_cd(X, y, lam, tol=1e-13, route="cd")
+    stats = centered_gram(X, y, True)
+    out = np.zeros((1, 25)), np.zeros(1, dtype=np.int64), np.zeros(1), np.zeros(1, dtype=bool)
+    gram_path(
+        stats.gram, stats.xty, stats.yty, np.array([lam / 2]), 1, 1e-11, 1e-9, *out,
+        gram_path_state(25), sol.coef.copy(),
+    )  # fmt: skip
+    coefs, n_iter, gaps, converged = out
+    assert converged[0] and gaps[0] <= 1e-11 and n_iter[0] <= 1
+    assert_coef_close(coefs[0], sol.coef, rtol=1e-10)

@@ -26,14 +26,31 @@ from bayesreg.solvers._cd_kernels import _soft_update, kkt_excess, lasso_gap
 
 @njit(cache=True, nogil=True)
 def gram_path(
-    G, xty, yty, lam_halves, max_epochs, tol_rel, kkt_tol, coefs, n_iter, gaps, converged, state
+    G,
+    xty,
+    yty,
+    lam_halves,
+    max_epochs,
+    tol_rel,
+    kkt_tol,
+    coefs,
+    n_iter,
+    gaps,
+    converged,
+    state,
+    beta0=None,
 ):
     """Solve at each λ½ of ``lam_halves`` in turn (warm starts), filling the output arrays.
 
-    ``state`` is :func:`gram_path_state`'s tuple, handed from one λ to the next.
+    ``state`` is :func:`gram_path_state`'s tuple, handed from one λ to the next; ``beta0``
+    an optional start for the first λ (default zeros).
     """
-    q = xty.copy()
-    beta = np.zeros(G.shape[0])
+    if beta0 is None:
+        beta = np.zeros(G.shape[0])
+        q = xty.copy()
+    else:
+        beta = beta0.copy()
+        q = xty - G @ beta
     for k in range(lam_halves.shape[0]):
         n_iter[k], gaps[k], converged[k] = cd_gram(
             G, q, beta, lam_halves[k], xty, yty, max_epochs, tol_rel, kkt_tol, state

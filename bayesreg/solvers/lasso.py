@@ -113,6 +113,8 @@ class LassoResult:
     gap: float
     converged: bool
     tol: float = field(repr=False, default=0.0)
+    #: Which solver produced the answer: "cd", "gram" or "gram+cd" (see ``lasso_cd``).
+    route: str = "cd"
 
     @property
     def support(self) -> NDArray[np.intp]:
@@ -147,6 +149,7 @@ def lasso_cd(
     tol: float = 1e-10,
     max_iter: int = 20_000,
     coef_init: ArrayLike | None = None,
+    route: str = "auto",
 ) -> LassoResult:
     """Solve the Lasso ``‖y − β₀ − Xβ‖² + λ‖β‖₁`` by coordinate descent.
 
@@ -171,6 +174,16 @@ def lasso_cd(
         Maximum number of coordinate sweeps.
     coef_init : array-like of shape (n_features,), optional
         Warm start.
+    route : {"auto", "cd", "gram"}, default "auto"
+        ``"cd"``: coordinate descent on the data, O(n·|working set|) per sweep. ``"gram"``:
+        form X_cᵀX_c once (a BLAS ``syrk``, n·p²/2) and run the path's Gram kernel (sign-pattern
+        solves, O(p·|S|) per sweep); dense X with n > p only. ``"auto"`` (tall dense designs,
+        n ≥ 4p and p ≤ 4000): coordinate descent on a budget of max(20, p/8) sweeps, which
+        costs at most about a quarter of the Gram matrix; if that does not converge (small
+        λ, many actives), the Gram route continues from its iterate, and should its gap hit
+        the Gram form's rounding floor, coordinate descent finishes on the data. Every route
+        ends on the same certificate (duality gap and KKT conditions); ``LassoResult.route``
+        says which ran.
 
     Returns
     -------
@@ -192,11 +205,81 @@ def lasso_cd(
     if coef_init is not None:
         init = check_shaped(coef_init, beta.shape, "coef_init")
         beta[:] = np.where(prob.norms2 > 0, init, 0.0)
-    n_iter, gap, converged = _solve(prob, to_half_rss(lam), beta, tol, max_iter)
+    if route not in ("auto", "cd", "gram"):
+        raise ValueError(f"route must be 'auto', 'cd' or 'gram'; got {route!r}")
+    n, p = Xa.shape
+    gram_ok = not scipy.sparse.issparse(Xa) and n > p
+    if route == "gram" and not gram_ok:
+        raise ValueError("route='gram' needs a dense X with more rows than columns (n > p)")
+    use_gram = route == "gram" or (
+        route == "auto" and gram_ok and n >= _GRAM_MIN_ROWS_PER_COL * p and p <= _GRAM_MAX_P
+    )
+    lam_half = to_half_rss(lam)
+    used = "cd"
+    if use_gram:
+        # Coordinate descent first, on a budget of sweeps that costs at most about a quarter
+        # of forming XᵀX; if it has not converged by then, the Gram route takes over from its
+        # iterate (each sweep then costs O(p·|S|), not O(n·|S|)).
+        budget = max_iter if route == "auto" else 0
+        budget = min(budget, max(_GRAM_TRIAL_MIN, p // 8))
+        n_iter, gap, converged = (0, math.inf, False)
+        if budget:
+            n_iter, gap, converged = _solve(prob, lam_half, beta, tol, budget)
+        if not converged:
+            k, gap, converged = _solve_gram(Xa, ya, fit_intercept, lam_half, beta, tol, max_iter)
+            n_iter += k
+            used = "gram"
+        if not converged and route == "auto":
+            # The Gram form's gap cannot resolve below eps·‖y‖²/objective (README): finish
+            # on the data, from the Gram route's point; keep that point if CD does no better.
+            gram_beta, gram_gap = beta.copy(), gap
+            k, gap, converged = _solve(prob, lam_half, beta, tol, max_iter)
+            n_iter += k
+            used = "gram+cd"
+            if not converged and gap > gram_gap:
+                beta[:], gap, used = gram_beta, gram_gap, "gram"
+    else:
+        n_iter, gap, converged = _solve(prob, lam_half, beta, tol, max_iter)
     if not converged:
         _warn_not_converged(lam, gap, tol, max_iter)
     intercept = prob.intercept(beta) if fit_intercept else 0.0
-    return LassoResult(beta, intercept, lam, n_iter, gap, converged, tol)
+    return LassoResult(beta, intercept, lam, n_iter, gap, converged, tol, used)
+
+
+def _solve_gram(
+    X: NDArray[np.float64],
+    y: NDArray[np.float64],
+    fit_intercept: bool,
+    lam_half: float,
+    beta: NDArray[np.float64],
+    tol: float,
+    max_iter: int,
+) -> tuple[int, float, bool]:
+    """One λ on the Gram route (the path's kernel), warm-started from ``beta`` (updated)."""
+    stats = centered_gram(X, y, fit_intercept)
+    if not math.isfinite(stats.yty):
+        raise ValueError(_Y_TOO_LARGE)
+    coefs = np.zeros((1, beta.size))
+    n_iter = np.zeros(1, dtype=np.int64)
+    gaps = np.zeros(1)
+    converged = np.zeros(1, dtype=bool)
+    gram_path(
+        stats.gram,
+        stats.xty,
+        stats.yty,
+        np.array([lam_half]),
+        max_iter,
+        tol,
+        _KKT_TOL,
+        coefs,
+        n_iter,
+        gaps,
+        converged,
+        gram_path_state(beta.size),
+        beta,
+    )
+    beta[:] = coefs[0]
+    return int(n_iter[0]), float(gaps[0]), bool(converged[0])
 
 
 def lasso_path(
@@ -307,6 +390,13 @@ def lasso_path(
 
 # ---------------------------------------------------------------------------------------------
 # private machinery
+
+#: lasso_cd(route="auto") considers the Gram route for dense designs with n ≥ this × p ...
+_GRAM_MIN_ROWS_PER_COL = 4
+#: ... and at most this many features (the p × p matrix and its factor: 2·8·p² bytes).
+_GRAM_MAX_P = 4000
+#: Fewest coordinate-descent sweeps tried before the Gram route takes over.
+_GRAM_TRIAL_MIN = 20
 
 
 def _extrapolate(

@@ -225,10 +225,18 @@ def lasso_cd(
         n_iter, gap, converged = (0, math.inf, False)
         if budget:
             n_iter, gap, converged = _solve(prob, lam_half, beta, tol, budget)
+        trial_beta, trial_gap = beta.copy(), gap
         if not converged:
-            k, gap, converged = _solve_gram(Xa, ya, fit_intercept, lam_half, beta, tol, max_iter)
+            # On auto, a budget: below its rounding floor the Gram form would spin to max_iter.
+            sweeps = max_iter if route == "gram" else min(max_iter, _GRAM_AUTO_MAX_SWEEPS)
+            k, gap, converged = _solve_gram(Xa, ya, fit_intercept, lam_half, beta, tol, sweeps)
             n_iter += k
             used = "gram"
+        if not converged and route == "auto" and gap > min(trial_gap, _GRAM_CLOSE):
+            # Short of its rounding floor, an ill-conditioned Gram form (e.g. large column
+            # means, no intercept) can end further from the optimum, as a start, than the
+            # sweeps on the data: resume from those.
+            beta[:], gap = trial_beta, trial_gap
         if not converged and route == "auto":
             # The Gram form's gap cannot resolve below eps·‖y‖²/objective (README): finish
             # on the data, from the Gram route's point; keep that point if CD does no better.
@@ -397,6 +405,10 @@ _GRAM_MIN_ROWS_PER_COL = 4
 _GRAM_MAX_P = 4000
 #: Fewest coordinate-descent sweeps tried before the Gram route takes over.
 _GRAM_TRIAL_MIN = 20
+#: Most Gram sweeps (O(p·|S|) each) on auto before coordinate descent on the data finishes.
+_GRAM_AUTO_MAX_SWEEPS = 5000
+#: A Gram-route gap this small, though above tol, is a good start for the sweeps on the data.
+_GRAM_CLOSE = 1e-6
 
 
 def _extrapolate(

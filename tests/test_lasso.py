@@ -1082,8 +1082,8 @@ def test_routes_agree_with_sklearn_on_a_tall_design_at_small_lambda(route):
 
 
 def test_auto_keeps_coordinate_descent_when_it_converges_quickly():
-    X, y = _tall(2000, 40, 3, 0.0, seed=6)
-    res = lasso_cd(X, y, 0.3 * lambda_max(X, y))
+    X, y = _tall(5000, 500, 20, 0.0, seed=6)  # benchmark problem 1: ~15 sweeps suffice
+    res = lasso_cd(X, y, 0.05 * lambda_max(X, y))
     assert res.route == "cd" and res.converged
     wide = lasso_cd(X[:30], y[:30], 0.01 * lambda_max(X[:30], y[:30]))  # n < 4p: never Gram
     assert wide.route == "cd"

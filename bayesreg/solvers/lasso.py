@@ -66,6 +66,7 @@ from bayesreg.solvers._cd_kernels import (
 from bayesreg.solvers._csc_kernels import cd_epochs_csc, shift_residual_csc
 from bayesreg.solvers._design import (
     MAX_MEAN_TO_SD,
+    GramStats,
     center,
     centered_gram,
     sparse_column_stats,
@@ -269,15 +270,29 @@ def _solve_gram(
     stats = centered_gram(X, y, fit_intercept)
     if not math.isfinite(stats.yty):
         raise ValueError(_Y_TOO_LARGE)
-    coefs = np.zeros((1, beta.size))
-    n_iter = np.zeros(1, dtype=np.int64)
-    gaps = np.zeros(1)
-    converged = np.zeros(1, dtype=bool)
+    coefs, n_iter, gaps, converged = _gram_path(stats, np.array([lam_half]), tol, max_iter, beta)
+    beta[:] = coefs[0]
+    return int(n_iter[0]), float(gaps[0]), bool(converged[0])
+
+
+def _gram_path(
+    stats: GramStats,
+    lam_halves: NDArray[np.float64],
+    tol: float,
+    max_iter: int,
+    beta0: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
+    """The Gram kernel over ``lam_halves`` (decreasing): coefs, sweeps, gaps, converged."""
+    p = stats.xty.size
+    coefs = np.zeros((lam_halves.size, p))
+    n_iter = np.zeros(lam_halves.size, dtype=np.int64)
+    gaps = np.zeros(lam_halves.size)
+    converged = np.zeros(lam_halves.size, dtype=bool)
     gram_path(
         stats.gram,
         stats.xty,
         stats.yty,
-        np.array([lam_half]),
+        lam_halves,
         max_iter,
         tol,
         _KKT_TOL,
@@ -285,11 +300,10 @@ def _solve_gram(
         n_iter,
         gaps,
         converged,
-        gram_path_state(beta.size),
-        beta,
+        gram_path_state(p),
+        beta0,
     )
-    beta[:] = coefs[0]
-    return int(n_iter[0]), float(gaps[0]), bool(converged[0])
+    return coefs, n_iter, gaps, converged
 
 
 def lasso_path(
@@ -359,20 +373,7 @@ def lasso_path(
     if stats is not None:
         # No extrapolated warm start here: the kernel follows the previous λ's sign pattern
         # exactly (the path is linear in λ on a fixed pattern), see _gram_kernels.
-        gram_path(
-            stats.gram,
-            stats.xty,
-            stats.yty,
-            half_rss_grid(grid),
-            max_iter,
-            tol,
-            _KKT_TOL,
-            coefs,
-            n_iter,
-            gaps,
-            converged,
-            gram_path_state(p),
-        )
+        coefs, n_iter, gaps, converged = _gram_path(stats, half_rss_grid(grid), tol, max_iter)
         intercepts = stats.y_mean - coefs @ stats.x_mean
     else:
         assert prob is not None

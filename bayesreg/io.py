@@ -108,7 +108,7 @@ def sniff_csv(path: str | PathLike[str]) -> CsvLayout:
                 f"cannot parse {path}: line {i} has {len(r)} fields, the header has "
                 f"{len(rows[0])}"
             )
-    raw = [c.strip() if best != "," else c for c in rows[0]]
+    raw = list(rows[0])  # as pandas will name them (no stripping)
     names = [c if c.strip() else f"Unnamed: {j}" for j, c in enumerate(raw)]
     seen: dict[str, int] = {}
     for j, c in enumerate(names):

@@ -11,7 +11,13 @@ reported time is the fastest run whose gap is ≤ ``--target``. All libraries so
 problem: X and y are centered once beforehand and every library fits without an intercept
 (the centered problem has the same coefficients as the one with an unpenalized intercept).
 Peers: scikit-learn ``Lasso``, and skglm ``Lasso`` and celer ``Lasso`` where installed
-(``pip install 'bayesreg[bench]'``). The ratio is bayesreg over the fastest peer.
+(``pip install 'bayesreg[bench]'``), and R's glmnet where ``Rscript`` and the glmnet package
+are installed (Debian: ``apt-get install r-base-core r-cran-glmnet``). glmnet stops on the
+change of its coordinates, not on a gap, so its ``thresh`` is swept down to 1e-30; its time is
+measured inside R (``system.time`` of the ``glmnet`` call alone, no start-up or data
+transfer), with ``standardize=FALSE`` and ``intercept=FALSE`` on the centered data and
+``lambda`` = scikit-learn's alpha (glmnet's Gaussian objective is (1/2n)·RSS + λ‖β‖₁). The ratio
+is bayesreg over the fastest peer.
 """
 
 from __future__ import annotations
@@ -93,6 +99,59 @@ def solvers(n: int) -> dict[str, Callable[[np.ndarray, np.ndarray, float, float]
     return out
 
 
+_R_SCRIPT = r"""
+suppressMessages(library(glmnet))
+a <- commandArgs(trailingOnly = TRUE)
+n <- as.integer(a[3]); p <- as.integer(a[4]); lam <- as.numeric(a[5]); reps <- as.integer(a[6])
+X <- matrix(readBin(a[1], "double", n * p), n, p)
+y <- readBin(a[2], "double", n)
+for (k in 2:30) {
+  th <- 10^(-k)
+  ts <- numeric(reps)
+  for (r in 1:reps) {
+    ts[r] <- system.time(f <- glmnet(X, y, family = "gaussian", alpha = 1, lambda = lam,
+      standardize = FALSE, intercept = FALSE, thresh = th, maxit = 1e7))[["elapsed"]]
+  }
+  cat(th, median(ts), sprintf("%.17g", as.numeric(coef(f))[-1]), "\n")
+}
+"""
+
+
+def glmnet_time_to_target(X, y, lam, target: float, repeats: int):
+    """R glmnet over thresh 1e-2 … 1e-30: (fastest time with gap ≤ target, thresh, gap)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("Rscript") is None:
+        return None
+    n, p = X.shape
+    with tempfile.TemporaryDirectory() as d:
+        fx, fy, fr = f"{d}/X.bin", f"{d}/y.bin", f"{d}/fit.R"
+        np.asfortranarray(X).ravel(order="F").tofile(fx)
+        y.tofile(fy)
+        with open(fr, "w") as fh:
+            fh.write(_R_SCRIPT)
+        alpha = to_sklearn_alpha(lam, n, "l1")
+        proc = subprocess.run(
+            ["Rscript", fr, fx, fy, str(n), str(p), repr(alpha), str(repeats)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if proc.returncode != 0:
+        print(f"glmnet not run: {proc.stderr.strip().splitlines()[-1:]}")
+        return None
+    best = (float("inf"), float("nan"), float("nan"))
+    for line in proc.stdout.splitlines():
+        vals = [float(v) for v in line.split()]
+        th, t, coef = vals[0], vals[1], np.array(vals[2:])
+        gap = rel_gap(X, y, coef, lam)
+        if gap <= target and t < best[0]:
+            best = (t, th, gap)
+    return best
+
+
 def time_to_target(fn, X, y, lam, target: float, repeats: int) -> tuple[float, float, float]:
     """(fastest median time over the sweep with gap ≤ target, its tol, its gap)."""
     best = (float("inf"), float("nan"), float("nan"))
@@ -138,6 +197,9 @@ def main() -> None:
         results = {
             k: time_to_target(f, X, y, lam, args.target, args.repeats) for k, f in libs.items()
         }
+        glm = glmnet_time_to_target(X, y, lam, args.target, args.repeats)
+        if glm is not None:
+            results["glmnet (R)"] = glm
         peers = {k: v for k, v in results.items() if k != "bayesreg"}
         fastest = min(peers, key=lambda k: peers[k][0])
         route = lasso_cd(X, y, lam, fit_intercept=False, tol=results["bayesreg"][1]).route

@@ -40,6 +40,7 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -451,7 +452,41 @@ def _build_problem(
 
 
 @dataclass
-class _Problem:
+class _Centered:
+    """What both problems share: X_c = X − 1·shiftᵀ applied implicitly, y_c, the means.
+
+    ``X`` is the matrix the kernels sweep (dense or CSC), ``shift`` the column means they
+    subtract on the fly, ``x_mean`` the true column means (for the intercept), ``yc`` the
+    centered response, ``norms2`` the squared norms of the centered columns (0 for constant
+    columns).
+    """
+
+    X: Any
+    shift: NDArray[np.float64]
+    x_mean: NDArray[np.float64]
+    yc: NDArray[np.float64]
+    y_mean: float
+    norms2: NDArray[np.float64]
+
+    def corr(self, r: NDArray[np.float64]) -> NDArray[np.float64]:
+        """X_cᵀr = Xᵀr − x̄·Σr (zero for constant columns)."""
+        out = np.asarray(self.X.T @ r) - self.shift * r.sum()
+        out[self.norms2 == 0.0] = 0.0
+        return out
+
+    def residual(self, beta: NDArray[np.float64]) -> NDArray[np.float64]:
+        """r = y_c − X_cβ = y_c − (Xβ − (shiftᵀβ)·1)."""
+        if not np.any(beta):
+            return self.yc.copy()
+        return self.yc - (np.asarray(self.X @ beta) - float(self.shift @ beta))
+
+    def intercept(self, beta: NDArray[np.float64]) -> float:
+        """β₀ = ȳ − x̄ᵀβ."""
+        return self.y_mean - float(self.x_mean @ beta)
+
+
+@dataclass
+class _Problem(_Centered):
     """The centered problem, usually without a centered copy of X (kept private).
 
     ``X`` is the matrix the kernels sweep and ``shift`` the column means they subtract on the
@@ -462,11 +497,6 @@ class _Problem:
     """
 
     X: NDArray[np.float64]
-    shift: NDArray[np.float64]
-    x_mean: NDArray[np.float64]
-    yc: NDArray[np.float64]
-    y_mean: float
-    norms2: NDArray[np.float64]
 
     @classmethod
     def build(cls, X: NDArray[np.float64], y: NDArray[np.float64], fit_intercept: bool) -> _Problem:
@@ -502,22 +532,6 @@ class _Problem:
             return cls(design.Xc, np.zeros(p), x_mean, design.yc, y_mean, norms2)
         return cls(X, x_mean, x_mean, y - y_mean, y_mean, norms2)
 
-    def corr(self, r: NDArray[np.float64]) -> NDArray[np.float64]:
-        """X_cᵀr (zero for constant columns)."""
-        out = self.X.T @ r - self.shift * r.sum()
-        out[self.norms2 == 0.0] = 0.0
-        return out
-
-    def residual(self, beta: NDArray[np.float64]) -> NDArray[np.float64]:
-        """r = y_c − X_cβ."""
-        if not np.any(beta):
-            return self.yc.copy()
-        return self.yc - (self.X @ beta - float(self.shift @ beta))
-
-    def intercept(self, beta: NDArray[np.float64]) -> float:
-        """β₀ = ȳ − x̄ᵀβ."""
-        return self.y_mean - float(self.x_mean @ beta)
-
     def fortran(self) -> None:
         """Switch to a Fortran-ordered X (fast column sweeps) once sweeps become the cost."""
         if not self.X.flags.f_contiguous:
@@ -535,7 +549,7 @@ class _Problem:
 
 
 @dataclass
-class _SparseProblem:
+class _SparseProblem(_Centered):
     """The centered problem for a CSC ``X``, centering implicit (the same interface).
 
     ``shift`` = ``x_mean`` are the column means (zeros without an intercept); ``norms2`` the
@@ -545,11 +559,6 @@ class _SparseProblem:
     """
 
     X: scipy.sparse.sparray | scipy.sparse.spmatrix
-    shift: NDArray[np.float64]
-    x_mean: NDArray[np.float64]
-    yc: NDArray[np.float64]
-    y_mean: float
-    norms2: NDArray[np.float64]
 
     @classmethod
     def build(
@@ -570,22 +579,6 @@ class _SparseProblem:
     def kernel_X(self) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]:
         """X as the kernels take it: ``(indptr, indices, data)``."""
         return (self.X.indptr, self.X.indices, self.X.data)
-
-    def corr(self, r: NDArray[np.float64]) -> NDArray[np.float64]:
-        """X_cᵀr = Xᵀr − x̄·Σr (zero for constant columns)."""
-        out = np.asarray(self.X.T @ r) - self.shift * r.sum()
-        out[self.norms2 == 0.0] = 0.0
-        return out
-
-    def residual(self, beta: NDArray[np.float64]) -> NDArray[np.float64]:
-        """r = y_c − X_cβ = y_c − (Xβ − (x̄ᵀβ)·1)."""
-        if not np.any(beta):
-            return self.yc.copy()
-        return self.yc - (np.asarray(self.X @ beta) - float(self.shift @ beta))
-
-    def intercept(self, beta: NDArray[np.float64]) -> float:
-        """β₀ = ȳ − x̄ᵀβ."""
-        return self.y_mean - float(self.x_mean @ beta)
 
     def fortran(self) -> None:
         """Nothing to do: CSC columns are contiguous already."""

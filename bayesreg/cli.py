@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from bayesreg.check import EquivalenceReport
 
 EXIT_OK, EXIT_FAILED_CHECK, EXIT_INPUT = 0, 1, 2
-#: Kept for callers of the earlier name.
-EXIT_DISAGREE = EXIT_FAILED_CHECK
 
 DEMO_SCALES = {"laplace": 0.5, "gaussian": 5.0}
 

@@ -168,8 +168,15 @@ def check_positive_int(value: int, name: str) -> int:
 def check_no_constant_columns(
     X: NDArray[np.float64], feature_names: Sequence[str] | None = None
 ) -> None:
-    """Reject constant columns: with an intercept their coefficient is not identified."""
-    const = np.flatnonzero(np.ptp(X, axis=0) == 0)
+    """Reject constant columns: with an intercept their coefficient is not identified.
+
+    A scipy.sparse X is checked without densifying it (its implicit zeros count as values).
+    """
+    if scipy.sparse.issparse(X):
+        spread = np.asarray(X.max(axis=0).toarray() - X.min(axis=0).toarray()).ravel()
+    else:
+        spread = np.ptp(X, axis=0)
+    const = np.flatnonzero(spread == 0)
     if const.size:
         names = (
             [feature_names[j] for j in const]

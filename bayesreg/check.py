@@ -93,6 +93,8 @@ class EquivalenceReport:
     #: The column means and population standard deviations used (when standardized).
     feature_means: list[float] | None = None
     feature_scales: list[float] | None = None
+    #: False when the columns were only scaled (a sparse X: ``feature_means`` are then 0).
+    features_centered: bool | None = None
 
     @property
     def agree(self) -> bool:
@@ -130,9 +132,12 @@ def check_equivalence(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
         A pandas DataFrame's column names become the feature names unless
-        ``feature_names`` is given.
+        ``feature_names`` is given. A sparse X is never densified: the solvers and the scipy
+        route centre it implicitly, find_MAP's model uses PyTensor's sparse product, and
+        ``standardize`` only scales its columns (see :mod:`bayesreg.standardize`). An
+        estimated σ and the Gaussian prior's Hessian use the dense p × p X_cᵀX_c.
     y : array-like of shape (n_samples,)
     prior : LaplacePrior or GaussianPrior
     noise_sigma : float, optional
@@ -265,6 +270,7 @@ def check_equivalence(
         standardized=z is not None,
         feature_means=None if z is None else z.means.tolist(),
         feature_scales=None if z is None else z.scales.tolist(),
+        features_centered=None if z is None else z.centered,
     )
 
 
@@ -337,7 +343,13 @@ def format_report(report: EquivalenceReport) -> str:
         + (
             "; features standardized (z-scores: mean 0, population sd 1), so the prior, λ "
             "and the coefficients below are on the z-scale"
-            if report.standardized
+            if report.standardized and report.features_centered is not False
+            else ""
+        )
+        + (
+            "; features scaled to population sd 1 (sparse X: not centred, the intercept "
+            "absorbs the means), so the prior, λ and the coefficients below are on that scale"
+            if report.standardized and report.features_centered is False
             else ""
         ),
         "  noise σ    "

@@ -23,13 +23,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 
 from bayesreg._validation import check_scale, check_Xy
 from bayesreg.optimality import optimality_residual, rss_gradient_at_zero
 from bayesreg.priors import Formulation, Prior
-from bayesreg.solvers._design import center
+from bayesreg.solvers._design import (
+    center,
+    centered_operator,
+    sparse_centered_gram,
+    sparse_column_stats,
+)
 
 #: Optimizer settings shared by both routes: tolerances at machine precision and enough
 #: memory and iterations for ill-conditioned (correlated, p > n) designs. Both stop when the
@@ -90,7 +96,7 @@ def map_find_map(
 
     from bayesreg.model import build_model
 
-    Xa, ya = check_Xy(X, y)
+    Xa, ya = check_Xy(X, y, accept_sparse=True)
     sigma = check_scale(noise_sigma, "noise_sigma")
     formulation = _formulation(prior, formulation)
     t0 = time.perf_counter()
@@ -172,13 +178,12 @@ def map_scipy(
     intercept α of the centered design is profiled out in closed form (α = 0 on centered
     data; the flat prior adds nothing), and β₀ = ȳ − x̄ᵀβ.
     """
-    Xa, ya = check_Xy(X, y)
+    Xa, ya = check_Xy(X, y, accept_sparse=True)
     sigma = check_scale(noise_sigma, "noise_sigma")
     formulation = _formulation(prior, formulation)
     t0 = time.perf_counter()
     p = Xa.shape[1]
-    design = center(Xa, ya, fit_intercept, order="C")
-    Xc, yc, x_mean, y_mean = design.Xc, design.yc, design.X_mean, design.y_mean
+    Xc, yc, x_mean, y_mean = _centered(Xa, ya, fit_intercept)
     inv2s2 = 1.0 / (2.0 * sigma**2)
     if formulation == "naive":
         par = _naive_parametrization(prior, p)
@@ -216,7 +221,11 @@ def map_scipy(
     if par.method == "trust-exact":
         prior_hess = par.prior_hess
         assert prior_hess is not None
-        gram = 2.0 * inv2s2 * (Xc.T @ Xc)  # the data term's Hessian (β = θ here)
+        if scipy.sparse.issparse(Xa):
+            xtx = sparse_centered_gram(Xa, ya, fit_intercept).gram
+        else:
+            xtx = Xc.T @ Xc
+        gram = 2.0 * inv2s2 * xtx  # the data term's Hessian (β = θ here)
 
         def hess(theta: NDArray[np.float64]) -> NDArray[np.float64]:
             return (gram + prior_hess(theta)) / scale
@@ -273,6 +282,23 @@ _MAX_RESTARTS = 20
 #: An optimizer that ends with a warning (typically L-BFGS-B's line search at machine
 #: precision) still counts as converged when the residual certifies the optimum this well.
 _CERTIFIED_RESIDUAL = 1e-8
+
+
+def _centered(
+    X: NDArray[np.float64] | scipy.sparse.sparray | scipy.sparse.spmatrix,
+    y: NDArray[np.float64],
+    fit_intercept: bool,
+) -> tuple[Any, NDArray[np.float64], NDArray[np.float64], float]:
+    """``(X_c, y_c, x̄, ȳ)``: a centered copy of a dense X, an implicit operator for a sparse one.
+
+    Either way ``X_c @ b`` and ``X_c.T @ r`` are 1-D arrays; a sparse X is never densified.
+    """
+    if not scipy.sparse.issparse(X):
+        d = center(X, y, fit_intercept, order="C")
+        return d.Xc, d.yc, d.X_mean, d.y_mean
+    x_mean, norms2 = sparse_column_stats(X, fit_intercept)
+    y_mean = float(y.mean()) if fit_intercept else 0.0
+    return centered_operator(X, x_mean, norms2 > 0), y - y_mean, x_mean, y_mean
 
 
 def _restart(formulation: str, resid: float, last_resid: float, restarts: int) -> bool:

@@ -22,11 +22,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import check_no_constant_columns, check_scale, check_Xy, column_names
 from bayesreg.priors import Formulation, Prior
-from bayesreg.solvers._design import center
+from bayesreg.solvers._design import (
+    center,
+    centered_operator,
+    column_means,
+    sparse_centered_gram,
+    sparse_column_stats,
+)
 from bayesreg.standardize import Standardization
 from bayesreg.standardize import standardize as z_score
 
@@ -63,9 +70,11 @@ def estimate_noise_sigma(X: ArrayLike, y: ArrayLike, *, fit_intercept: bool = Tr
     Raises ``ValueError`` when there are no residual degrees of freedom (n ≤ p + 1): then σ
     is not identified from the data and must be given.
     """
-    Xa, ya = check_Xy(X, y)
+    Xa, ya = check_Xy(X, y, accept_sparse=True)
     n, p = Xa.shape
     dof = _residual_dof(n, p, fit_intercept)
+    if scipy.sparse.issparse(Xa):
+        return _noise_sigma_sparse(Xa, ya, fit_intercept, dof)
     with np.errstate(over="ignore", invalid="ignore"):
         design = center(Xa, ya, fit_intercept, order="C")
         total = float(design.yc @ design.yc)
@@ -76,6 +85,43 @@ def estimate_noise_sigma(X: ArrayLike, y: ArrayLike, *, fit_intercept: bool = Tr
             )
         coef, *_ = np.linalg.lstsq(design.Xc, design.yc, rcond=None)
         r = design.yc - design.Xc @ coef
+        rss = float(r @ r)
+    if not np.isfinite(rss):
+        raise ValueError(
+            "X or y has values too large: the least-squares residuals overflow float64, so the "
+            "noise sigma cannot be estimated; rescale the data"
+        )
+    return _noise_from_rss(rss, dof, total)
+
+
+def _noise_sigma_sparse(
+    X: scipy.sparse.sparray | scipy.sparse.spmatrix,
+    y: NDArray[np.float64],
+    fit_intercept: bool,
+    dof: int,
+) -> NoiseSigma:
+    """:func:`estimate_noise_sigma` on a sparse X, never densified.
+
+    The least-squares coefficients come from the dense p × p normal equations of the
+    centered design (n > p here), and the RSS from the residuals themselves,
+    ``r = y_c − X_c b`` (implicit centering): it is stationary at the optimum, so an error δ
+    in b changes it only by δᵀX_cᵀX_cδ.
+    """
+    x_mean, norms2 = sparse_column_stats(X, fit_intercept)
+    y_mean = float(y.mean()) if fit_intercept else 0.0
+    yc = y - y_mean
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(yc @ yc)
+    if not np.isfinite(total):
+        raise ValueError(
+            "y has values too large: its sum of squares overflows float64, so the noise "
+            "sigma cannot be estimated; rescale y"
+        )
+    g = sparse_centered_gram(X, y, fit_intercept)
+    coef, *_ = np.linalg.lstsq(g.gram, g.xty, rcond=None)
+    Xc = centered_operator(X, x_mean, norms2 > 0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = yc - Xc @ coef
         rss = float(r @ r)
     if not np.isfinite(rss):
         raise ValueError(
@@ -169,7 +215,7 @@ def prepare_design(
     intercept) and returns the :class:`~bayesreg.standardize.Standardization` used.
     """
     names_in = feature_names if feature_names is not None else column_names(X)
-    Xa, ya = check_Xy(X, y)
+    Xa, ya = check_Xy(X, y, accept_sparse=True)
     names = feature_coords(Xa.shape[1], None if names_in is None else [str(f) for f in names_in])
     if fit_intercept:
         check_no_constant_columns(Xa, names)
@@ -202,7 +248,9 @@ def build_model(
     Parameters
     ----------
     X, y : array-like
-        Design (n, p) and response (n,).
+        Design (n, p) and response (n,). X may be a scipy.sparse matrix: the row likelihood
+        then uses PyTensor's sparse product (X is never densified); the sufficient
+        statistics of a sparse X are a dense p × p matrix (O(p²) memory).
     prior : Prior
         :class:`~bayesreg.LaplacePrior` or :class:`~bayesreg.GaussianPrior`.
     noise_sigma : float
@@ -239,8 +287,73 @@ def build_model(
         (λ = σ²/σ′²) and deterministic ``beta_sigma`` (σ′) for the Gaussian. The
         ``noise_sigma`` argument is stored as ``model.noise_sigma``.
     """
-    Xa, ya = check_Xy(X, y)
+    Xa, ya = check_Xy(X, y, accept_sparse=True)
     sigma = check_scale(noise_sigma, "noise_sigma")
+    return _build_from_arrays(
+        Xa,
+        ya,
+        prior,
+        sigma,
+        fit_intercept,
+        formulation,
+        likelihood,
+        feature_names,
+        noise,
+        scale,
+    )
+
+
+def build_sampling_model(
+    X: NDArray[np.float64] | scipy.sparse.sparray | scipy.sparse.spmatrix,
+    y: NDArray[np.float64],
+    prior: Prior,
+    noise_sigma: float,
+    *,
+    fit_intercept: bool,
+    feature_names: list[str],
+    noise: NoiseMode,
+    scale: ScaleMode,
+) -> tuple[pm.Model, NDArray[np.float64]]:
+    """The row-by-row model NUTS samples, and the feature means its intercept is centred by.
+
+    β is sampled directly (the naive coefficient parametrization) and the flat
+    ``intercept`` variable is α, the intercept of the centered design: a dense X is centred
+    here, a sparse one implicitly (``μ = α + Xβ − x̄ᵀβ``, X never densified). ``X``, ``y``
+    must be validated already (:func:`prepare_design`).
+    """
+    p = X.shape[1]
+    x_mean = column_means(X) if fit_intercept else np.zeros(p)
+    sparse = scipy.sparse.issparse(X)
+    Xm = X if (sparse or not fit_intercept) else X - x_mean
+    model = _build_from_arrays(
+        Xm,
+        y,
+        prior,
+        check_scale(noise_sigma, "noise_sigma"),
+        fit_intercept,
+        "naive",
+        "rows",
+        feature_names,
+        noise,
+        scale,
+        x_offset=x_mean if (sparse and fit_intercept) else None,
+    )
+    return model, x_mean
+
+
+def _build_from_arrays(
+    Xa: NDArray[np.float64] | scipy.sparse.sparray | scipy.sparse.spmatrix,
+    ya: NDArray[np.float64],
+    prior: Prior,
+    sigma: float,
+    fit_intercept: bool,
+    formulation: Formulation,
+    likelihood: Likelihood,
+    feature_names: list[str] | tuple[str, ...] | None,
+    noise: NoiseMode,
+    scale: ScaleMode,
+    x_offset: NDArray[np.float64] | None = None,
+) -> pm.Model:
     from bayesreg.suffstats import SufficientStats
 
     n, p = Xa.shape
@@ -249,7 +362,7 @@ def build_model(
         stats = SufficientStats.from_arrays(Xa, ya)
     else:  # the row-by-row model needs only the means and the spread of y: no p×p work
         yc = ya - ya.mean()
-        stats = _DataSummary(n, p, Xa.mean(axis=0), float(ya.mean()), float(yc @ yc))
+        stats = _DataSummary(n, p, column_means(Xa), float(ya.mean()), float(yc @ yc))
     return _build(
         stats,
         prior,
@@ -262,6 +375,7 @@ def build_model(
         ya,
         noise,
         scale,
+        x_offset,
     )
 
 
@@ -329,6 +443,7 @@ def _build(
     y: NDArray[np.float64] | None,
     noise: NoiseMode = "fixed",
     scale: ScaleMode = "fixed",
+    x_offset: NDArray[np.float64] | None = None,
 ) -> pm.Model:
     import pymc as pm
     import pytensor.tensor as pt
@@ -358,8 +473,19 @@ def _build(
             intercept = pm.Deterministic("intercept", alpha - pt.dot(x_mean, beta))
         if likelihood == "rows":
             assert X is not None and y is not None
-            Xd = pm.Data("X", X, dims=("obs", "feature"))
-            mu = intercept + pt.dot(Xd, beta)
+            if scipy.sparse.issparse(X):
+                # a sparse constant: PyTensor's sparse product, gradient included (CSR:
+                # one pass over the rows per product)
+                import pytensor.sparse as ps
+
+                model.add_coord("obs", np.arange(n))
+                Xs = ps.as_sparse_variable(scipy.sparse.csr_matrix(X), name="X")
+                mu = intercept + ps.structured_dot(Xs, beta[:, None]).flatten()
+            else:
+                Xd = pm.Data("X", X, dims=("obs", "feature"))
+                mu = intercept + pt.dot(Xd, beta)
+            if x_offset is not None:  # implicit centering of a sparse X
+                mu = mu - pt.dot(np.asarray(x_offset, dtype=np.float64), beta)
             pm.Normal("y", mu=mu, sigma=sigma_v, observed=y, dims="obs")
         else:
             # RSS(β₀, β) = Syy − 2βᵀSxy + βᵀSxxβ + n(β₀ − ȳ + x̄ᵀβ)² (exact identity)

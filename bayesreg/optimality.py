@@ -9,6 +9,7 @@ optimizer), its quality is measured here, against the penalized objective
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse
 from numpy.typing import NDArray
 
 from bayesreg.penalties import Penalty
@@ -78,5 +79,9 @@ def lambda_scale(
     """
     if penalty.name == "l1":
         return rss_gradient_at_zero(X, y, fit_intercept)
+    if scipy.sparse.issparse(X):
+        from bayesreg.solvers._design import sparse_column_stats
+
+        return 2.0 * float(sparse_column_stats(X, fit_intercept)[1].sum()) / max(X.shape[1], 1)
     Xc = X - X.mean(axis=0) if fit_intercept else X
     return 2.0 * float(np.einsum("ij,ij->", Xc, Xc)) / max(X.shape[1], 1)

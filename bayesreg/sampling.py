@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import (
@@ -43,8 +44,8 @@ from bayesreg.model import (
     NoiseMode,
     NoiseSigma,
     ScaleMode,
-    build_model,
     build_model_from_stats,
+    build_sampling_model,
     check_model_options,
     estimate_noise_sigma_from_stats,
     feature_coords,
@@ -127,9 +128,13 @@ def sample(
 
     Parameters
     ----------
-    X : array-like of shape (n, p)
+    X : array-like or scipy.sparse matrix of shape (n, p)
         Design matrix (finite numbers, no intercept column). A pandas DataFrame's column
-        names become the feature names unless ``feature_names`` is given.
+        names become the feature names unless ``feature_names`` is given. A sparse X is
+        never densified: the row likelihood uses PyTensor's sparse product with implicit
+        centering, the sufficient statistics (``likelihood="auto"`` with n > p) are a dense
+        p × p matrix, and ``constant_data`` stores its CSC arrays (``X_data``,
+        ``X_indices``, ``X_indptr``, attribute ``X_shape``) instead of ``X``.
     y : array-like of shape (n,)
         Response.
     prior : Prior
@@ -233,15 +238,12 @@ def sample(
     else:
         sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept)
         lam = prior.penalty(sigma.value)
-        x_mean = Xa.mean(axis=0) if fit_intercept else np.zeros(p)
-        model = build_model(
-            Xa - x_mean if fit_intercept else Xa,
+        model, x_mean = build_sampling_model(
+            Xa,
             ya,
             prior,
             sigma.value,
             fit_intercept=fit_intercept,
-            formulation="naive",
-            likelihood="rows",
             feature_names=names,
             noise=noise,
             scale=scale,
@@ -253,7 +255,7 @@ def sample(
 
     obs = np.arange(n)
     observed = xr.Dataset({"y": ("obs", ya)}, coords={"obs": obs})
-    constant = xr.Dataset({"X": (("obs", "feature"), Xa)}, coords={"obs": obs, "feature": names})
+    constant = _constant_data(Xa, obs, names)
     _finish(
         idata,
         prior=prior,
@@ -270,6 +272,34 @@ def sample(
     if diagnostics.problems:
         warnings.warn(_warning_text(diagnostics), SamplingWarning, stacklevel=2)
     return idata
+
+
+def _constant_data(
+    X: NDArray[np.float64] | scipy.sparse.sparray | scipy.sparse.spmatrix,
+    obs: NDArray[np.int64],
+    names: list[str],
+) -> xr.Dataset:
+    """The ``constant_data`` group: X over (obs, feature), or a sparse X's CSC arrays.
+
+    A sparse X is stored as its compressed-column parts ``X_data``, ``X_indices`` (row of
+    each stored value) and ``X_indptr`` (column starts), with attributes ``X_format="csc"``
+    and ``X_shape``, so that NetCDF holds O(nnz), not n × p;
+    ``scipy.sparse.csc_array((X_data, X_indices, X_indptr), shape=X_shape)`` rebuilds it.
+    """
+    import xarray as xr
+
+    if not scipy.sparse.issparse(X):
+        return xr.Dataset({"X": (("obs", "feature"), X)}, coords={"obs": obs, "feature": names})
+    Xc = scipy.sparse.csc_array(X)
+    return xr.Dataset(
+        {
+            "X_data": ("X_nnz", Xc.data),
+            "X_indices": ("X_nnz", Xc.indices.astype(np.int64)),
+            "X_indptr": ("X_indptr_pos", Xc.indptr.astype(np.int64)),
+        },
+        coords={"feature": names},
+        attrs={"X_format": "csc", "X_shape": [int(v) for v in Xc.shape]},
+    )
 
 
 def sample_from_stats(
@@ -1037,7 +1067,7 @@ def _finish(
                 )
             },
         )
-        attrs = {**attrs, "standardized": True}
+        attrs = {**attrs, "standardized": True, "features_centered": standardization.centered}
     idata.attrs.update(attrs)
 
 

@@ -29,6 +29,7 @@ from os import PathLike
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import check_positive_int, check_vector, check_Xy
@@ -195,8 +196,10 @@ class SufficientStats:
 
         Parameters
         ----------
-        X : array_like of shape (n, p)
-            Finite numeric design matrix (no intercept column).
+        X : array_like or scipy.sparse matrix of shape (n, p)
+            Finite numeric design matrix (no intercept column). A sparse X is not densified:
+            its scatter ``XᵀX − n·x̄x̄ᵀ`` comes from the sparse product (with the diagonal
+            from exactly centered sums), a dense (p + 1) × (p + 1) matrix.
         y : array_like of shape (n,)
             Finite numeric target.
         feature_names, target_name : optional
@@ -207,10 +210,13 @@ class SufficientStats:
         ValueError
             If ``X`` or ``y`` is empty, not numeric, not finite, or their lengths differ.
         """
-        Xa, ya = check_Xy(X, y)
+        Xa, ya = check_Xy(X, y, accept_sparse=True)
         names = _names(feature_names)
         labels = None if names is None else [*names, target_name or "y"]
-        n, mean, mean_lo, scatter = _centered(_joint(Xa, ya), labels)
+        if scipy.sparse.issparse(Xa):
+            n, mean, mean_lo, scatter = _sparse_centered(Xa, ya, labels)
+        else:
+            n, mean, mean_lo, scatter = _centered(_joint(Xa, ya), labels)
         return cls(n, mean, scatter, names, target_name, mean_lo)
 
     # ---------------------------------------------------------------- algebra
@@ -401,6 +407,28 @@ def _centered(
     _check_no_overflow(mean, scatter, names, where)
     hi, lo = _two_sum(mean, correction)
     return Z.shape[0], hi, lo, scatter
+
+
+def _sparse_centered(
+    X: scipy.sparse.sparray | scipy.sparse.spmatrix,
+    y: NDArray[np.float64],
+    names: Sequence[str] | None,
+) -> tuple[int, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`_centered` of ``[X, y]`` for a CSC X, O(nnz) passes plus the p × p product."""
+    from bayesreg.solvers._design import sparse_centered_gram
+
+    n, p = X.shape
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = sparse_centered_gram(X, y, True)
+        correction = float((y - g.y_mean).mean())
+    mean = np.append(g.x_mean, g.y_mean)
+    scatter = np.empty((p + 1, p + 1))
+    scatter[:p, :p] = g.gram
+    scatter[:p, p] = scatter[p, :p] = g.xty
+    scatter[p, p] = g.yty
+    _check_no_overflow(mean, scatter, names, "the data")
+    hi, lo = _two_sum(mean, np.append(np.zeros(p), correction))
+    return n, hi, lo, scatter
 
 
 def _check_no_overflow(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse
+import scipy.sparse.linalg
 from numpy.typing import NDArray
 
 from bayesreg._validation import check_finite_from_squares
@@ -191,3 +192,39 @@ def sparse_centered_gram(
     with np.errstate(over="ignore"):
         yty = float(yc @ yc)
     return GramStats(gram, xty, yty, x_mean, y_mean)
+
+
+def centered_operator(
+    X: scipy.sparse.sparray | scipy.sparse.spmatrix,
+    x_mean: NDArray[np.float64],
+    alive: NDArray[np.bool_] | None = None,
+) -> scipy.sparse.linalg.LinearOperator:
+    """``X_c = X − 1x̄ᵀ`` of a sparse X as a linear operator, never formed (O(nnz) products).
+
+    ``X_c b = Xb − (x̄ᵀb)·1`` and ``X_cᵀr = Xᵀr − x̄·Σr``. Columns where ``alive`` is False
+    (constant columns, whose centered values are exactly zero) give exact zeros in ``X_cᵀr``.
+    Both ``X_c @ b`` and ``X_c.T @ r`` return 1-D arrays.
+    """
+    n, p = X.shape
+
+    def matvec(b: NDArray[np.float64]) -> NDArray[np.float64]:
+        b = np.ravel(b)
+        return np.asarray(X @ b).ravel() - float(x_mean @ b)
+
+    def rmatvec(r: NDArray[np.float64]) -> NDArray[np.float64]:
+        r = np.ravel(r)
+        out = np.asarray(X.T @ r).ravel() - x_mean * r.sum()
+        if alive is not None:
+            out[~alive] = 0.0
+        return out
+
+    return scipy.sparse.linalg.LinearOperator(
+        (n, p), matvec=matvec, rmatvec=rmatvec, dtype=np.float64
+    )
+
+
+def column_means(
+    X: NDArray[np.float64] | scipy.sparse.sparray | scipy.sparse.spmatrix,
+) -> NDArray[np.float64]:
+    """Column means of a dense or sparse X as a 1-D float64 array."""
+    return np.asarray(X.mean(axis=0), dtype=np.float64).ravel()

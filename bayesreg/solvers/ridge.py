@@ -51,6 +51,7 @@ from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.solvers._design import (
     center,
     centered_gram,
+    centered_operator,
     sparse_centered_gram,
     sparse_column_stats,
 )
@@ -204,13 +205,8 @@ def _ridge_sparse(
     yc = y - y_mean
     alive = norms2 > 0.0  # constant columns: coefficient exactly 0
 
-    def matvec(b: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.asarray(X @ b) - float(x_mean @ b)
-
-    def rmatvec(r: NDArray[np.float64]) -> NDArray[np.float64]:
-        out = np.asarray(X.T @ r) - x_mean * r.sum()
-        out[~alive] = 0.0
-        return out
+    Xc = centered_operator(X, x_mean, alive)
+    matvec, rmatvec = Xc.matvec, Xc.rmatvec
 
     def gradient(b: NDArray[np.float64], lam_k: float) -> NDArray[np.float64]:
         """X_cᵀ(y_c − X_cb) − λb (half the negative gradient), data residual first."""

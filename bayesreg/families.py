@@ -171,12 +171,12 @@ class Poisson:
         """Non-negative integer counts (floats with integer values are fine), not all 0."""
         arr = check_vector(y)
         if np.any(arr < 0):
-            raise ValueError(f"poisson y must be non-negative counts; got min {arr.min()!r}")
+            raise ValueError(f"poisson y must be non-negative counts; got min {float(arr.min())!r}")
         frac = arr != np.floor(arr)
         if frac.any():
             raise ValueError(
                 f"poisson y must be integer counts; got {int(frac.sum())} non-integer "
-                f"value(s), e.g. {arr[frac][0]!r}"
+                f"value(s), e.g. {float(arr[frac][0])!r}"
             )
         if not np.any(arr > 0):
             raise ValueError("poisson y is all zero: the fitted mean would be 0 (η = −inf)")

@@ -49,6 +49,7 @@ import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import (
+    check_finite_from_squares,
     check_penalties,
     check_positive_int,
     check_scale,
@@ -58,6 +59,7 @@ from bayesreg._validation import (
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.families import Family, Gaussian, get_family, lambda_max_of, null_eta_of
 from bayesreg.penalties import L1Penalty, L2Penalty, Penalty
+from bayesreg.solvers._design import sparse_column_stats
 from bayesreg.solvers._glm_kernels import (
     newton_cd,
     newton_cd_csc,
@@ -324,25 +326,30 @@ class _Problem:
     max_col_norm: float
     #: λ_max = ‖Xᵀg‖∞ at the intercept-only fit (the scale of the L2 residual).
     grad_scale: float
+    #: Columns that can carry a coefficient: not all zero, and not constant with an
+    #: intercept (the others stay exactly 0).
+    alive: NDArray[np.bool_]
 
     @classmethod
     def build(cls, X: Any, y: NDArray[np.float64], family: Family, fit_intercept: bool) -> _Problem:
         sparse = scipy.sparse.issparse(X)
         if sparse:
+            _, centered2 = sparse_column_stats(X, fit_intercept)  # exact 0 for constant columns
             norms2 = np.asarray(X.multiply(X).sum(axis=0)).ravel()
+            alive = centered2 > 0.0
         else:
             X = np.asfortranarray(X)
             with np.errstate(over="ignore"):
                 norms2 = np.einsum("ij,ij->j", X, X)
-        if not np.all(np.isfinite(norms2)):
-            raise ValueError(
-                "X has values too large: a column's sum of squares overflows float64; rescale X"
-            )
+            check_finite_from_squares(X, norms2)
+            alive = norms2 > 0.0
+            if fit_intercept:
+                alive &= np.ptp(X, axis=0) > 0.0
         col = float(np.sqrt(norms2.max()))
         if fit_intercept:
             col = max(col, math.sqrt(X.shape[0]))
         scale = lambda_max_of(family, X, y, fit_intercept)
-        return cls(X, y, family, fit_intercept, sparse, col, scale)
+        return cls(X, y, family, fit_intercept, sparse, col, scale, alive)
 
     @property
     def kernel_X(self) -> Any:
@@ -394,7 +401,7 @@ def _solve(
 ) -> _Outcome:
     """Proximal Newton with working sets from (β, β₀); updates ``beta`` in place."""
     fam, y, fit = prob.family, prob.y, prob.fit_intercept
-    n, p = prob.X.shape
+    n = prob.X.shape[0]
     l1 = pen.name == "l1"
     scale = lam if l1 else (prob.grad_scale if prob.grad_scale > 0.0 else 1.0)
     tol_abs = tol * scale
@@ -404,6 +411,7 @@ def _solve(
         if prob.sparse
         else (newton_cd, weighted_stats, ws_gradient)
     )
+    beta[~prob.alive] = 0.0
     with np.errstate(all="ignore"):
         eta = b0 + prob.matvec(beta)
         dev = fam.deviance(y, eta)
@@ -412,6 +420,8 @@ def _solve(
         b0 = prob.start_intercept(beta)
         eta = np.full(n, b0)
         dev = fam.deviance(y, eta)
+    beta[~prob.alive] = 0.0
+    alive_idx = np.flatnonzero(prob.alive).astype(np.int64)
     reg = pen.value(beta)
     obj = dev + lam * reg
     n_iter = 0
@@ -426,13 +436,16 @@ def _solve(
             break
         if l1:
             nnz = int(np.count_nonzero(beta))
-            size = min(p, max(2 * nnz, _MIN_WS, ws_size))
-            prio = np.abs(grad)
-            prio[beta != 0.0] = np.inf
-            ws = np.arange(p) if size >= p else np.argpartition(-prio, size - 1)[:size]
-            ws = np.sort(ws).astype(np.int64)
+            size = min(alive_idx.size, max(2 * nnz, _MIN_WS, ws_size))
+            if size >= alive_idx.size:
+                ws = alive_idx
+            else:
+                prio = np.abs(grad)
+                prio[beta != 0.0] = np.inf
+                prio[~prob.alive] = -np.inf
+                ws = np.sort(np.argpartition(-prio, size - 1)[:size]).astype(np.int64)
         else:
-            ws = np.arange(p, dtype=np.int64)
+            ws = alive_idx
         ws_size = 0
         target = max(_WS_FRACTION * viol, tol_abs, floor)
         m_ws = np.empty(ws.size)

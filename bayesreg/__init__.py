@@ -11,13 +11,18 @@ configure_pytensor()
 
 from bayesreg.check import EquivalenceReport, check_equivalence  # noqa: E402
 from bayesreg.conventions import (  # noqa: E402
+    from_glmnet_lambda,
     from_half_rss,
     from_sklearn_alpha,
+    from_sklearn_C,
+    to_glmnet_lambda,
     to_half_rss,
     to_sklearn_alpha,
+    to_sklearn_C,
 )
 from bayesreg.datasets import load_diabetes  # noqa: E402
 from bayesreg.exceptions import ConvergenceWarning, SamplingWarning  # noqa: E402
+from bayesreg.families import Binomial, Gaussian, Poisson, get_family  # noqa: E402
 from bayesreg.map import MapEstimate, map_find_map, map_scipy  # noqa: E402
 from bayesreg.model import (  # noqa: E402
     NoiseSigma,
@@ -29,9 +34,13 @@ from bayesreg.optimality import objective, optimality_residual  # noqa: E402
 from bayesreg.penalties import L1Penalty, L2Penalty  # noqa: E402
 from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, make_prior  # noqa: E402
 from bayesreg.solvers import (  # noqa: E402
+    GLMPathResult,
+    GLMResult,
     LassoPathResult,
     LassoResult,
     RidgeResult,
+    glm_cd,
+    glm_path,
     lambda_max,
     lasso_cd,
     lasso_path,
@@ -70,8 +79,12 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Binomial",
     "ConvergenceWarning",
     "EquivalenceReport",
+    "GLMPathResult",
+    "GLMResult",
+    "Gaussian",
     "GaussianPrior",
     "L1Penalty",
     "L2Penalty",
@@ -80,6 +93,7 @@ __all__ = [
     "LassoResult",
     "MapEstimate",
     "NoiseSigma",
+    "Poisson",
     "Prior",
     "RidgeResult",
     "SamplingWarning",
@@ -89,8 +103,13 @@ __all__ = [
     "build_model_from_stats",
     "check_equivalence",
     "estimate_noise_sigma",
+    "from_glmnet_lambda",
     "from_half_rss",
+    "from_sklearn_C",
     "from_sklearn_alpha",
+    "get_family",
+    "glm_cd",
+    "glm_path",
     "lambda_max",
     "lasso_cd",
     "lasso_path",
@@ -101,7 +120,9 @@ __all__ = [
     "objective",
     "optimality_residual",
     "ridge_closed_form",
+    "to_glmnet_lambda",
     "to_half_rss",
+    "to_sklearn_C",
     "to_sklearn_alpha",
     *_LAZY,
 ]

@@ -165,3 +165,64 @@ def test_non_scalar_or_non_numeric_lam_raises(bad):
         to_half_rss(bad)
     with pytest.raises(ValueError, match="lam"):
         to_sklearn_alpha(bad, 10, "l2")
+
+
+# --------------------------------------------------------------------------------------------
+# GLM conversions (deviance scaling): LogisticRegression's C and glmnet's λ
+
+
+GLM_LAMS = [1e-12, 0.3, 1.0, 7.5, 1e9]
+
+
+def test_public_api_exports_the_glm_converters():
+    names = {"to_sklearn_C", "from_sklearn_C", "to_glmnet_lambda", "from_glmnet_lambda"}
+    assert names <= set(bayesreg.__all__)
+
+
+@pytest.mark.parametrize("lam", GLM_LAMS)
+def test_sklearn_C_is_2_over_lam_for_l1_and_1_over_lam_for_l2(lam):
+    # C·Σlogloss + ‖β‖₁ with D = 2Σlogloss is D + (2/C)‖β‖₁; C·Σlogloss + ½‖β‖² is D + ‖β‖²/C
+    assert bayesreg.to_sklearn_C(lam, "l1") == pytest.approx(2.0 / lam, rel=1e-15)
+    assert bayesreg.to_sklearn_C(lam, "l2") == pytest.approx(1.0 / lam, rel=1e-15)
+    for penalty in ("l1", "l2"):
+        C = bayesreg.to_sklearn_C(lam, penalty)
+        assert bayesreg.from_sklearn_C(C, penalty) == pytest.approx(lam, rel=1e-15)
+
+
+@pytest.mark.parametrize("lam", GLM_LAMS)
+@pytest.mark.parametrize("n", NS)
+def test_glmnet_lambda_is_lam_over_2n_for_l1_and_lam_over_n_for_l2(lam, n):
+    # (1/n)·(D/2) + λ_g‖β‖₁ is D/(2n) + λ_g‖β‖₁; (1/n)·(D/2) + (λ_g/2)‖β‖² is (D + nλ_g‖β‖²)/(2n)
+    assert bayesreg.to_glmnet_lambda(lam, n, "l1") == pytest.approx(lam / (2 * n), rel=1e-15)
+    assert bayesreg.to_glmnet_lambda(lam, n, "l2") == pytest.approx(lam / n, rel=1e-15)
+    for penalty in ("l1", "l2"):
+        lam_g = bayesreg.to_glmnet_lambda(lam, n, penalty)
+        assert bayesreg.from_glmnet_lambda(lam_g, n, penalty) == pytest.approx(lam, rel=1e-15)
+    # for the Gaussian family glmnet's l1 λ is scikit-learn's Lasso alpha
+    assert bayesreg.to_glmnet_lambda(lam, n, "l1") == pytest.approx(
+        to_sklearn_alpha(lam, n, "l1"), rel=1e-15
+    )
+
+
+def test_sklearn_C_is_the_prior_scale():
+    # Laplace(b): λ = 2/b (φ = 1) so C = b; Gaussian(σ′): λ = 1/σ′² so C = σ′²
+    b, s = 0.7, 1.3
+    assert bayesreg.to_sklearn_C(2.0 / b, "l1") == pytest.approx(b, rel=1e-15)
+    assert bayesreg.to_sklearn_C(1.0 / s**2, "l2") == pytest.approx(s**2, rel=1e-15)
+
+
+def test_glm_converters_reject_bad_input():
+    with pytest.raises(ValueError, match=r"lam must be > 0"):
+        bayesreg.to_sklearn_C(0.0, "l1")
+    with pytest.raises(ValueError, match=r"C must be > 0"):
+        bayesreg.from_sklearn_C(0.0, "l2")
+    with pytest.raises(ValueError, match=r"C must be >= 0"):
+        bayesreg.from_sklearn_C(-1.0, "l2")
+    with pytest.raises(ValueError, match=r"penalty must be 'l1' or 'l2'"):
+        bayesreg.to_sklearn_C(1.0, "l3")
+    with pytest.raises(ValueError, match=r"penalty must be 'l1' or 'l2'"):
+        bayesreg.from_glmnet_lambda(1.0, 5, "elasticnet")
+    with pytest.raises(ValueError, match=r"n_samples must be a positive integer"):
+        bayesreg.to_glmnet_lambda(1.0, 0, "l1")
+    with pytest.raises(ValueError, match=r"lam_g must be >= 0"):
+        bayesreg.from_glmnet_lambda(-1.0, 5, "l1")

@@ -1,5 +1,7 @@
-"""Analytic solvers of the penalized problems: Lasso (coordinate descent), Ridge (closed form)."""
+"""Solvers of the penalized problems: Lasso (coordinate descent), Ridge (closed form), GLMs
+(proximal Newton)."""
 
+from bayesreg.solvers.glm import GLMPathResult, GLMResult, glm_cd, glm_path
 from bayesreg.solvers.lasso import (
     LassoPathResult,
     LassoResult,
@@ -10,9 +12,13 @@ from bayesreg.solvers.lasso import (
 from bayesreg.solvers.ridge import RidgeResult, ridge_closed_form
 
 __all__ = [
+    "GLMPathResult",
+    "GLMResult",
     "LassoPathResult",
     "LassoResult",
     "RidgeResult",
+    "glm_cd",
+    "glm_path",
     "lambda_max",
     "lasso_cd",
     "lasso_path",

@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 
 from bayesreg._validation import check_scale
 from bayesreg.exceptions import ConvergenceWarning
+from bayesreg.families import Family, Gaussian, get_family
 from bayesreg.map import MapEstimate, map_find_map, map_scipy
 from bayesreg.model import NoiseSigma, prepare_design, resolve_noise_sigma
 from bayesreg.optimality import lambda_scale, optimality_residual
@@ -42,6 +43,8 @@ ROUNDING_FLOOR = 1e-12
 
 #: Target relative duality gap of the analytic Lasso reference.
 _REFERENCE_TOL = 1e-12
+#: Target KKT residual of the analytic reference of the binomial and Poisson families.
+_GLM_REFERENCE_TOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,10 @@ class EquivalenceReport:
     feature_scales: list[float] | None = None
     #: False when the columns were only scaled (a sparse X: ``feature_means`` are then 0).
     features_centered: bool | None = None
+    #: The likelihood family; for binomial and Poisson there is no σ (φ = 1, noise_sigma 1).
+    family: str = "gaussian"
+    #: Binomial labels given as y, in the order mapped to (0, 1); None for 0/1 data.
+    classes: list[Any] | None = None
 
     @property
     def agree(self) -> bool:
@@ -127,8 +134,13 @@ def check_equivalence(
     formulation: Formulation = "exact",
     tolerance: float | None = None,
     standardize: bool = False,
+    family: str | Family = "gaussian",
 ) -> EquivalenceReport:
     """Show that the MAP of the Bayesian model equals the penalized fit.
+
+    For the Gaussian family the penalized fit is ``‖y − β₀ − Xβ‖² + λR(β)``; for the
+    binomial (logistic) and Poisson families ``D(y, β₀ + Xβ) + λR(β)`` with D the deviance,
+    at λ = 2/b (Laplace) or 1/σ′² (Gaussian prior), since their dispersion is 1.
 
     Parameters
     ----------
@@ -155,6 +167,10 @@ def check_equivalence(
     tolerance : float, optional
         Agreement tolerance, relative to max(1, ‖β‖∞): default 1e-6 for the Laplace prior and
         1e-8 for the Gaussian prior.
+    family : {"gaussian", "binomial", "poisson"}, default "gaussian"
+        The likelihood (:mod:`bayesreg.families`). Binomial y: 0/1 or two labels (mapped in
+        sorted order, reported as ``classes``); Poisson y: counts. These families have no
+        ``noise_sigma``.
     standardize : bool, default False
         Z-score the features first (:mod:`bayesreg.standardize`; needs ``fit_intercept``).
         Everything is then computed on the z-scale, and the report adds each route's
@@ -171,23 +187,29 @@ def check_equivalence(
         Bad input: NaN/inf, shapes, constant columns (with an intercept), a σ that cannot be
         estimated, unknown routes, a λ too far from the data's scale for a float64 MAP.
     """
+    fam = get_family(family)
+    classes = _classes(y, fam)
     Xa, ya, names, z = prepare_design(
-        X, y, feature_names, fit_intercept=fit_intercept, standardize=standardize
+        X, y, feature_names, fit_intercept=fit_intercept, standardize=standardize, family=fam
     )
     unknown = sorted(set(routes) - set(ROUTES))
     if unknown:
         raise ValueError(f"unknown route(s) {unknown}; choose from {list(ROUTES)}")
-    sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept)
+    sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept, family=fam)
     lam = prior.penalty(sigma.value)
-    _check_resolvable(Xa, ya, lam, prior, sigma.value, fit_intercept)
+    _check_resolvable(Xa, ya, lam, prior, sigma.value, fit_intercept, fam)
     tol = prior.map_tolerance if tolerance is None else check_scale(tolerance, "tolerance")
 
     warmup(gram=False)  # load the compiled kernels lasso_cd uses before timing
     t0 = time.perf_counter()
-    kwargs = {"tol": _REFERENCE_TOL} if prior.regularizer.name == "l1" else {}
+    gaussian = isinstance(fam, Gaussian)
+    if not gaussian:
+        kwargs: dict[str, Any] = {"tol": _GLM_REFERENCE_TOL}
+    else:
+        kwargs = {"tol": _REFERENCE_TOL} if prior.regularizer.name == "l1" else {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        ref = prior.solve(Xa, ya, lam, fit_intercept=fit_intercept, **kwargs)
+        ref = prior.solve(Xa, ya, lam, fit_intercept=fit_intercept, family=fam, **kwargs)
     analytic = MapEstimate(
         ref.coef,
         ref.intercept,
@@ -195,21 +217,22 @@ def check_equivalence(
         time.perf_counter() - t0,
         not any(issubclass(w.category, ConvergenceWarning) for w in caught),
         ref.n_iter,
-        f"{prior.solver_name}, relative duality gap {ref.gap:.1e}"
-        if prior.regularizer.name == "l1"
-        else f"{prior.solver_name} (Cholesky)",
+        ref.solver,
     )
     estimates = [analytic]
+    route_sigma = sigma.value if gaussian else None
     if "find_map" in routes:
         estimates.append(
             map_find_map(
-                Xa, ya, prior, sigma.value, fit_intercept=fit_intercept, formulation=formulation
+                Xa, ya, prior, route_sigma, fit_intercept=fit_intercept,
+                formulation=formulation, family=fam,
             )
         )
     if "scipy" in routes:
         estimates.append(
             map_scipy(
-                Xa, ya, prior, sigma.value, fit_intercept=fit_intercept, formulation=formulation
+                Xa, ya, prior, route_sigma, fit_intercept=fit_intercept,
+                formulation=formulation, family=fam,
             )
         )
 
@@ -221,7 +244,7 @@ def check_equivalence(
         coef = np.asarray(est.coef, dtype=np.float64)
         cmp = _compare(est, analytic, tol)
         resid = optimality_residual(
-            Xa, ya, coef, est.intercept, lam, prior.regularizer, fit_intercept
+            Xa, ya, coef, est.intercept, lam, prior.regularizer, fit_intercept, fam
         )
         original: tuple[list[float] | None, float | None] = (None, None)
         if z is not None:
@@ -243,11 +266,7 @@ def check_equivalence(
             est.message,
             *original,
         )
-    objective = (
-        "‖y − β₀ − Xβ‖² + λ‖β‖₁" if prior.regularizer.name == "l1" else "‖y − β₀ − Xβ‖² + λ‖β‖²"
-    )
-    if not fit_intercept:
-        objective = objective.replace(" − β₀", "")
+    objective = _objective_text(fam, prior, fit_intercept)
     return EquivalenceReport(
         prior=prior.name,
         scale_name=prior.scale_name,
@@ -256,7 +275,9 @@ def check_equivalence(
         noise_sigma_estimated=sigma.estimated,
         noise_sigma_dof=sigma.dof,
         lam=lam,
-        penalty_formula=prior.penalty_formula,
+        penalty_formula=(
+            prior.penalty_formula if gaussian else prior.penalty_formula.replace("σ²", "φ")
+        ),
         objective=objective,
         fit_intercept=fit_intercept,
         formulation=formulation,
@@ -271,18 +292,48 @@ def check_equivalence(
         feature_means=None if z is None else z.means.tolist(),
         feature_scales=None if z is None else z.scales.tolist(),
         features_centered=None if z is None else z.centered,
+        family=fam.name,
+        classes=classes,
     )
 
 
+def _objective_text(fam: Family, prior: Prior, fit_intercept: bool) -> str:
+    """The penalized objective in words, e.g. ``D_binomial(y, β₀ + Xβ) + λ‖β‖₁``."""
+    pen = "λ‖β‖₁" if prior.regularizer.name == "l1" else "λ‖β‖²"
+    if isinstance(fam, Gaussian):
+        data = "‖y − β₀ − Xβ‖²" if fit_intercept else "‖y − Xβ‖²"
+    else:
+        data = f"D_{fam.name}(y, β₀ + Xβ)" if fit_intercept else f"D_{fam.name}(y, Xβ)"
+    return f"{data} + {pen}"
+
+
+def _classes(y: Any, fam: Family) -> list[Any] | None:
+    """The two binomial labels in the order mapped to 0 and 1, when they are not 0 and 1."""
+    if fam.name != "binomial":
+        return None
+    _, info = fam.validate_y(y)
+    lo, hi = info["classes"]
+    if isinstance(lo, int | float | np.number) and not isinstance(lo, bool):
+        if (float(lo), float(hi)) == (0.0, 1.0):
+            return None
+    return [lo, hi]
+
+
 def _check_resolvable(
-    X: np.ndarray, y: np.ndarray, lam: float, prior: Prior, sigma: float, fit_intercept: bool
+    X: np.ndarray,
+    y: np.ndarray,
+    lam: float,
+    prior: Prior,
+    sigma: float,
+    fit_intercept: bool,
+    family: Family | None = None,
 ) -> None:
     """``ValueError`` when λ is too far from the data's scale for a float64 MAP to resolve.
 
     The limits are ``prior.regularizer.map_lambda_range``, relative to
     :func:`~bayesreg.optimality.lambda_scale`; the message gives the prior scales allowed.
     """
-    ref = lambda_scale(X, y, prior.regularizer, fit_intercept)
+    ref = lambda_scale(X, y, prior.regularizer, fit_intercept, family)
     if not (ref > 0 and np.isfinite(ref)):
         return
     lo, hi = prior.regularizer.map_lambda_range
@@ -336,6 +387,9 @@ def _compare(est: MapEstimate, ref: MapEstimate, tol: float) -> _Comparison:
 def format_report(report: EquivalenceReport) -> str:
     """Human-readable table of an :class:`EquivalenceReport`."""
     method = "Lasso" if report.prior == "laplace" else "Ridge"
+    if report.family != "gaussian":
+        kind = "logistic regression" if report.family == "binomial" else "Poisson regression"
+        method = f"{'L1' if report.prior == 'laplace' else 'L2'}-penalized {kind}"
     lines = [
         f"MAP = penalized fit: {describe_prior(report.prior, report.scale)} ⇔ {method}",
         f"  data       {report.n_samples} samples × {report.n_features} features, "
@@ -354,8 +408,14 @@ def format_report(report: EquivalenceReport) -> str:
         ),
         "  noise σ    "
         + NoiseSigma(
-            report.noise_sigma, report.noise_sigma_estimated, report.noise_sigma_dof
-        ).describe(),
+            report.noise_sigma, report.noise_sigma_estimated, report.noise_sigma_dof,
+            report.family,
+        ).describe()
+        + (
+            f"; y labels {report.classes[0]!r} → 0, {report.classes[1]!r} → 1"
+            if report.classes
+            else ""
+        ),
         f"  penalty    λ = {report.penalty_formula} = {report.lam:.6g}   in   {report.objective}",
         f"  tolerance  max|Δβ| ≤ {report.tolerance:.0e}·max(1, ‖β‖∞) = {report.tolerance_abs:.3g};"
         f" a MAP coefficient is zero if |βⱼ| ≤ {report.zero_threshold:.3g}",
@@ -397,7 +457,7 @@ def format_report(report: EquivalenceReport) -> str:
             lines.append(f"  {'(intercept)':<{width}}{_fmt_coef(ref.intercept_original)}")
     lines += [
         "",
-        "  residual: relative KKT violation (Lasso) or gradient norm (Ridge); 0 is optimal.",
+        "  residual: relative KKT violation (L1) or gradient norm (L2); 0 is optimal.",
         f"  <{ROUNDING_FLOOR:.0e}: at rounding level (the exact digits there change with the "
         "BLAS threads and compilation; the JSON report has them).",
         "  verdict: "

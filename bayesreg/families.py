@@ -76,13 +76,21 @@ class Gaussian:
         """Smallest λ with an all-zero L1 fit (see :func:`lambda_max_of`)."""
         return lambda_max_of(self, X, y, fit_intercept)
 
-    def pymc_observed(self, name: str, eta: Any, observed: Any, sigma: Any = None) -> Any:
+    def pymc_observed(
+        self, name: str, eta: Any, observed: Any, sigma: Any = None, **kwargs: Any
+    ) -> Any:
         """``pm.Normal(name, mu=eta, sigma=sigma, observed=observed)`` (inside a model)."""
         import pymc as pm
 
         if sigma is None:
             raise ValueError("the gaussian family needs sigma for its observed variable")
-        return pm.Normal(name, mu=eta, sigma=sigma, observed=observed)
+        return pm.Normal(name, mu=eta, sigma=sigma, observed=observed, **kwargs)
+
+    def deviance_change(
+        self, y: NDArray[np.float64], eta_ref: NDArray[np.float64], delta: NDArray[np.float64]
+    ) -> float:
+        """D(y, η_ref + Δ) − D(y, η_ref) = Σ[Δ² − 2Δ(y − η_ref)], accurate to rounding in Δ."""
+        return float(delta @ delta - 2.0 * delta @ (y - eta_ref))
 
 
 @dataclass(frozen=True)
@@ -150,11 +158,30 @@ class Binomial:
         """Smallest λ with an all-zero L1 fit (see :func:`lambda_max_of`)."""
         return lambda_max_of(self, X, y, fit_intercept)
 
-    def pymc_observed(self, name: str, eta: Any, observed: Any) -> Any:
+    def pymc_observed(self, name: str, eta: Any, observed: Any, **kwargs: Any) -> Any:
         """``pm.Bernoulli(name, logit_p=eta, observed=observed)`` (inside a model)."""
         import pymc as pm
 
-        return pm.Bernoulli(name, logit_p=eta, observed=observed)
+        return pm.Bernoulli(name, logit_p=eta, observed=observed, **kwargs)
+
+    def deviance_change(
+        self, y: NDArray[np.float64], eta_ref: NDArray[np.float64], delta: NDArray[np.float64]
+    ) -> float:
+        """D(y, η_ref + Δ) − D(y, η_ref), accurate to rounding in Δ (not in D).
+
+        log(1 + e^(η+Δ)) − log(1 + e^η) = log1p(μ·expm1(Δ)) with μ = expit(η), so
+        the change is 2·Σ[log1p(μ·expm1(Δ)) − yΔ] (for Δ > 0 via the mirrored form).
+        """
+        with np.errstate(over="ignore"):
+            pos = delta > 0
+            mu = scipy.special.expit(np.where(pos, -eta_ref, eta_ref))
+            # Δ ≤ 0: log1p(expit(η)·expm1(Δ)); Δ > 0: Δ + log1p(expit(−η)·expm1(−Δ))
+            term = np.where(
+                pos,
+                delta + np.log1p(mu * np.expm1(-np.abs(delta))),
+                np.log1p(mu * np.expm1(np.minimum(delta, 0.0))),
+            )
+        return 2.0 * float(np.sum(term - y * delta))
 
 
 @dataclass(frozen=True)
@@ -211,11 +238,18 @@ class Poisson:
         """Smallest λ with an all-zero L1 fit (see :func:`lambda_max_of`)."""
         return lambda_max_of(self, X, y, fit_intercept)
 
-    def pymc_observed(self, name: str, eta: Any, observed: Any) -> Any:
+    def pymc_observed(self, name: str, eta: Any, observed: Any, **kwargs: Any) -> Any:
         """``pm.Poisson(name, mu=exp(eta), observed=observed)`` (inside a model)."""
         import pymc as pm
 
-        return pm.Poisson(name, mu=pm.math.exp(eta), observed=observed)
+        return pm.Poisson(name, mu=pm.math.exp(eta), observed=observed, **kwargs)
+
+    def deviance_change(
+        self, y: NDArray[np.float64], eta_ref: NDArray[np.float64], delta: NDArray[np.float64]
+    ) -> float:
+        """D(y, η_ref + Δ) − D(y, η_ref) = 2·Σ[μ·expm1(Δ) − yΔ], accurate to rounding in Δ."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return 2.0 * float(np.sum(np.exp(eta_ref) * np.expm1(delta) - y * delta))
 
 
 Family = Gaussian | Binomial | Poisson

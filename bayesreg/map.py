@@ -27,7 +27,8 @@ import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 
-from bayesreg._validation import check_scale, check_Xy
+from bayesreg._validation import check_scale
+from bayesreg.families import Family, Gaussian, get_family, lambda_max_of, null_eta_of
 from bayesreg.optimality import optimality_residual, rss_gradient_at_zero
 from bayesreg.priors import Formulation, Prior
 from bayesreg.solvers._design import (
@@ -81,23 +82,27 @@ def map_find_map(
     X: ArrayLike,
     y: ArrayLike,
     prior: Prior,
-    noise_sigma: float,
+    noise_sigma: float | None = None,
     *,
     fit_intercept: bool = True,
     formulation: Formulation = "exact",
     likelihood: str = "rows",
+    family: str | Family = "gaussian",
 ) -> MapEstimate:
     """MAP by ``pm.find_MAP`` (L-BFGS-B) on the PyMC model.
 
     With the exact formulation the non-negative halves of the Laplace coefficients are
     untransformed variables with bounds ``[0, ∞)``, passed to L-BFGS-B, so zeros are exact.
+    ``family`` is the likelihood (:func:`~bayesreg.model.build_model`); ``noise_sigma`` is
+    required for the Gaussian family and omitted for the binomial and Poisson ones (φ = 1).
     """
     import pymc as pm
 
-    from bayesreg.model import build_model
+    from bayesreg.model import build_model, check_family_Xy
 
-    Xa, ya = check_Xy(X, y, accept_sparse=True)
-    sigma = check_scale(noise_sigma, "noise_sigma")
+    fam = get_family(family)
+    Xa, ya = check_family_Xy(X, y, fam)
+    sigma = _route_sigma(Xa, ya, noise_sigma, fam)
     formulation = _formulation(prior, formulation)
     t0 = time.perf_counter()
     model = build_model(
@@ -108,12 +113,13 @@ def map_find_map(
         fit_intercept=fit_intercept,
         formulation=formulation,
         likelihood=likelihood,  # type: ignore[arg-type]
+        family=fam,
     )
     p = Xa.shape[1]
     method = _method(prior, formulation, p)
     options = dict(_OPTIONS[method])
     # find_MAP minimizes −logp unscaled: make gtol relative to the data gradient at 0.
-    options["gtol"] *= _objective_scale(Xa, ya, sigma, fit_intercept)
+    options["gtol"] *= _objective_scale(Xa, ya, sigma, fit_intercept, fam)
     if method == "L-BFGS-B":
         point = model.initial_point()
         bounds: list[tuple[float | None, float | None]] = []
@@ -142,7 +148,9 @@ def map_find_map(
         intercept = float(np.asarray(post["intercept"]).reshape(())) if fit_intercept else 0.0
         res = idata["optimizer_result"]
         nit += int(np.asarray(res["nit"])) if "nit" in res else 0
-        resid = optimality_residual(Xa, ya, coef, intercept, lam, prior.regularizer, fit_intercept)
+        resid = optimality_residual(
+            Xa, ya, coef, intercept, lam, prior.regularizer, fit_intercept, fam
+        )
         if not _restart(formulation, resid, last_resid, restarts):
             break
         # L-BFGS-B can stall on its curvature model: restart from the point it reached.
@@ -165,10 +173,11 @@ def map_scipy(
     X: ArrayLike,
     y: ArrayLike,
     prior: Prior,
-    noise_sigma: float,
+    noise_sigma: float | None = None,
     *,
     fit_intercept: bool = True,
     formulation: Formulation = "exact",
+    family: str | Family = "gaussian",
 ) -> MapEstimate:
     """MAP by ``scipy.optimize.minimize`` (L-BFGS-B) on the NumPy negative log-posterior.
 
@@ -177,10 +186,21 @@ def map_scipy(
     :meth:`~bayesreg.priors.Prior.map_parametrization` (the exact one by default). The
     intercept α of the centered design is profiled out in closed form (α = 0 on centered
     data; the flat prior adds nothing), and β₀ = ȳ − x̄ᵀβ.
+
+    For the binomial and Poisson families (``family``; no ``noise_sigma``, φ = 1) it is
+    ``D(y, α + X_cβ)/2 − log p(θ)`` with D the deviance (:mod:`bayesreg.families`); α has
+    no closed form there and is optimized with θ. The Gaussian prior's smooth problem is
+    solved by the exact-Hessian trust region (Hessian ``[1 X_c]ᵀ diag(w/2) [1 X_c]`` plus
+    the prior's, w the family's weights), the Laplace prior's by L-BFGS-B with restarts.
     """
-    Xa, ya = check_Xy(X, y, accept_sparse=True)
-    sigma = check_scale(noise_sigma, "noise_sigma")
+    from bayesreg.model import check_family_Xy
+
+    fam = get_family(family)
+    Xa, ya = check_family_Xy(X, y, fam)
+    sigma = _route_sigma(Xa, ya, noise_sigma, fam)
     formulation = _formulation(prior, formulation)
+    if not isinstance(fam, Gaussian):
+        return _map_scipy_glm(Xa, ya, prior, fam, fit_intercept, formulation)
     t0 = time.perf_counter()
     p = Xa.shape[1]
     Xc, yc, x_mean, y_mean = _centered(Xa, ya, fit_intercept)
@@ -301,6 +321,144 @@ def _centered(
     return centered_operator(X, x_mean, norms2 > 0), y - y_mean, x_mean, y_mean
 
 
+def _route_sigma(X: Any, y: NDArray[np.float64], noise_sigma: float | None, fam: Family) -> float:
+    """σ of a MAP route: required (and validated) for the Gaussian family, 1 otherwise."""
+    if isinstance(fam, Gaussian):
+        if noise_sigma is None:
+            raise ValueError("noise_sigma is required for the gaussian family (the fixed noise σ)")
+        return check_scale(noise_sigma, "noise_sigma")
+    from bayesreg.model import resolve_noise_sigma
+
+    return resolve_noise_sigma(X, y, noise_sigma, family=fam).value
+
+
+def _map_scipy_glm(
+    Xa: Any,
+    ya: NDArray[np.float64],
+    prior: Prior,
+    fam: Family,
+    fit_intercept: bool,
+    formulation: Formulation,
+) -> MapEstimate:
+    """:func:`map_scipy` for a family with φ = 1: θ = (α, θ_β), η = α + X_cβ."""
+    t0 = time.perf_counter()
+    p = Xa.shape[1]
+    Xc, _, x_mean, _ = _centered(Xa, ya, fit_intercept)
+    if formulation == "naive":
+        par = _naive_parametrization(prior, p)
+    else:
+        par = prior.map_parametrization(p)
+    k = 1 if fit_intercept else 0  # θ[:k] is α
+
+    def eta_of(theta: NDArray[np.float64]) -> NDArray[np.float64]:
+        a = theta[0] if k else 0.0
+        return a + Xc @ par.to_coef(theta[k:])
+
+    # As for the Gaussian family, the objective is taken relative to a reference point and
+    # the deviance's change is computed from Δη (the family's deviance_change), so that its
+    # rounding error is relative to the change, not to D ≈ n.
+    ref: dict[str, NDArray[np.float64]] = {}
+
+    def set_reference(theta: NDArray[np.float64]) -> None:
+        ref["theta"] = theta.copy()
+        ref["eta"] = eta_of(theta)
+
+    def fun(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        eta = eta_of(theta)
+        d_dev = fam.deviance_change(ya, ref["eta"], eta - ref["eta"])
+        if par.prior_change is not None:
+            df_prior = par.prior_change(theta[k:], ref["theta"][k:])
+        else:
+            df_prior = par.neg_log_prior(theta[k:])[0] - par.neg_log_prior(ref["theta"][k:])[0]
+        g_eta = 0.5 * fam.gradient(ya, eta)
+        _, g_prior = par.neg_log_prior(theta[k:])
+        g = np.empty_like(theta)
+        if k:
+            g[0] = g_eta.sum()
+        g[k:] = par.jacobian_t(np.asarray(Xc.T @ g_eta).ravel()) + g_prior
+        return (0.5 * d_dev + df_prior) / scale, g / scale
+
+    theta0 = np.concatenate([[null_eta_of(fam, ya, fit_intercept)] * k, par.to_theta(np.zeros(p))])
+    set_reference(theta0)
+    scale = _objective_scale(Xa, ya, 1.0, fit_intercept, fam)
+    lam = prior.penalty(1.0)
+    if par.method == "trust-exact":
+        prior_hess = par.prior_hess
+        assert prior_hess is not None
+
+        def hess(theta: NDArray[np.float64]) -> NDArray[np.float64]:
+            w = 0.5 * fam.hessian_weights(eta_of(theta))
+            H = np.zeros((k + p, k + p))
+            if k:
+                H[0, 0] = w.sum()
+                H[0, k:] = H[k:, 0] = np.asarray(Xc.T @ w).ravel()
+            H[k:, k:] = _weighted_gram(Xa, x_mean, w) + prior_hess(theta[k:])
+            return H / scale
+
+        theta, nit, restarts, last_resid = theta0, 0, 0, np.inf
+        while True:
+            res = minimize(
+                fun, theta, jac=True, hess=hess, method="trust-exact",
+                options=_OPTIONS["trust-exact"],
+            )  # fmt: skip
+            nit += int(res.nit)
+            beta = par.to_coef(res.x[k:])
+            icpt = float(res.x[0] - x_mean @ beta) if k else 0.0
+            resid = optimality_residual(
+                Xa, ya, beta, icpt, lam, prior.regularizer, fit_intercept, fam
+            )
+            # far from the start, the trust region's ratio test can fail on the rounding of
+            # f − f(θ_ref): move the reference to where it stopped and go on
+            if res.success or not _restart(formulation, resid, last_resid, restarts):
+                break
+            restarts, last_resid = restarts + 1, resid
+            theta = res.x
+            set_reference(theta)
+    else:
+        theta, nit, restarts, last_resid = theta0, 0, 0, np.inf
+        bounds = [(None, None)] * k + list(par.bounds)
+        while True:
+            res = minimize(
+                fun, theta, jac=True, method="L-BFGS-B", bounds=bounds,
+                options=_OPTIONS["L-BFGS-B"],
+            )  # fmt: skip
+            nit += int(res.nit)
+            beta = par.to_coef(res.x[k:])
+            icpt = float(res.x[0] - x_mean @ beta) if k else 0.0
+            resid = optimality_residual(
+                Xa, ya, beta, icpt, lam, prior.regularizer, fit_intercept, fam
+            )
+            if not _restart(formulation, resid, last_resid, restarts):
+                break
+            restarts, last_resid = restarts + 1, resid
+            theta = res.x
+            set_reference(theta)
+    beta = par.to_coef(res.x[k:])
+    intercept = float(res.x[0] - x_mean @ beta) if k else 0.0
+    resid = optimality_residual(Xa, ya, beta, intercept, lam, prior.regularizer, fit_intercept, fam)
+    converged = bool(res.success) or (formulation != "naive" and resid <= _CERTIFIED_RESIDUAL)
+    message = str(res.message)
+    if restarts:
+        message += f" (after {restarts} restart{'s' if restarts > 1 else ''})"
+    return MapEstimate(
+        beta, intercept, "scipy", time.perf_counter() - t0, converged, nit, message
+    )
+
+
+def _weighted_gram(
+    X: Any, x_mean: NDArray[np.float64], w: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """X_cᵀ diag(w) X_c (dense p × p) for a dense or sparse X, X_c = X − 1x̄ᵀ never formed."""
+    if scipy.sparse.issparse(X):
+        xtw = np.asarray(X.T @ w).ravel()
+        G = np.asarray((X.T @ X.multiply(w[:, None]).tocsc()).toarray())
+        G -= np.outer(x_mean, xtw) + np.outer(xtw, x_mean)
+        G += w.sum() * np.outer(x_mean, x_mean)
+        return G
+    Xc = X - x_mean
+    return Xc.T @ (Xc * w[:, None])
+
+
 def _restart(formulation: str, resid: float, last_resid: float, restarts: int) -> bool:
     """Whether to restart L-BFGS-B (never for the naive formulation, which shows the failure)."""
     return (
@@ -322,10 +480,20 @@ def _method(prior: Prior, formulation: Formulation, p: int) -> str:
 
 
 def _objective_scale(
-    X: NDArray[np.float64], y: NDArray[np.float64], sigma: float, fit_intercept: bool
+    X: NDArray[np.float64],
+    y: NDArray[np.float64],
+    sigma: float,
+    fit_intercept: bool,
+    family: Family | None = None,
 ) -> float:
-    """Size of the data gradient of −log p at β = 0: ‖X_cᵀy_c‖∞/σ² (1 when that is 0)."""
-    s = rss_gradient_at_zero(X, y, fit_intercept) / (2.0 * sigma**2)
+    """Size of the data gradient of −log p at β = 0: ‖X_cᵀ∂D/∂η‖∞/(2φ) (1 when that is 0).
+
+    For the Gaussian family ‖X_cᵀy_c‖∞/σ²; φ = σ² there and 1 otherwise.
+    """
+    if family is None or isinstance(family, Gaussian):
+        s = rss_gradient_at_zero(X, y, fit_intercept) / (2.0 * sigma**2)
+    else:
+        s = lambda_max_of(family, X, y, fit_intercept) / 2.0
     return s if s > 0 else 1.0
 
 

@@ -26,6 +26,7 @@ import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import check_no_constant_columns, check_scale, check_Xy, column_names
+from bayesreg.families import Family, Gaussian, get_family
 from bayesreg.priors import Formulation, Prior
 from bayesreg.solvers._design import (
     center,
@@ -54,8 +55,12 @@ class NoiseSigma:
     value: float
     estimated: bool
     dof: int | None = None
+    #: The likelihood family; for binomial and Poisson σ = √φ = 1 is fixed by the family.
+    family: str = "gaussian"
 
     def describe(self) -> str:
+        if self.family != "gaussian":
+            return f"none: dispersion φ = 1, fixed by the {self.family} family"
         if self.estimated:
             return (
                 f"{self.value:.6g} (estimated from least-squares residuals, "
@@ -181,12 +186,51 @@ def _noise_from_rss(rss: float, dof: int, total: float) -> NoiseSigma:
 
 
 def resolve_noise_sigma(
-    X: ArrayLike, y: ArrayLike, noise_sigma: float | None, *, fit_intercept: bool = True
+    X: ArrayLike,
+    y: ArrayLike,
+    noise_sigma: float | None,
+    *,
+    fit_intercept: bool = True,
+    family: str | Family | None = None,
 ) -> NoiseSigma:
-    """The given σ (validated) or, when ``None``, the least-squares estimate."""
+    """The given σ (validated) or, when ``None``, the least-squares estimate.
+
+    For the binomial and Poisson families the dispersion is φ = 1, so σ = 1 is fixed and
+    ``noise_sigma`` must be omitted (``None``) or 1.
+    """
+    fam = Gaussian() if family is None else get_family(family)
+    if not isinstance(fam, Gaussian):
+        return NoiseSigma(_check_fixed_dispersion(noise_sigma, fam), False, family=fam.name)
     if noise_sigma is None:
         return estimate_noise_sigma(X, y, fit_intercept=fit_intercept)
     return NoiseSigma(check_scale(noise_sigma, "noise_sigma"), False)
+
+
+def _check_fixed_dispersion(noise_sigma: float | None, family: Family) -> float:
+    """σ = 1 for a family whose dispersion is fixed; anything else is an error."""
+    if noise_sigma is not None and noise_sigma != 1.0:
+        raise ValueError(
+            f"the {family.name} family has no noise sigma (its dispersion is fixed at 1); "
+            f"omit noise_sigma (got {noise_sigma!r})"
+        )
+    return 1.0
+
+
+def check_family_options(family: Family, likelihood: object, noise: object) -> None:
+    """The options a family without a free dispersion does not take (ValueError naming them)."""
+    if isinstance(family, Gaussian):
+        return
+    if likelihood == "suffstats":
+        raise ValueError(
+            f"likelihood='suffstats' is for the gaussian family only: the {family.name} "
+            "log-likelihood is not a quadratic in β, so no fixed-size statistics of the data "
+            "determine it; use likelihood='rows'"
+        )
+    if noise == "unknown":
+        raise ValueError(
+            f"noise='unknown' is for the gaussian family only: the {family.name} family has "
+            "no noise sigma (its dispersion is fixed at 1)"
+        )
 
 
 def feature_coords(p: int, feature_names: list[str] | tuple[str, ...] | None) -> list[str]:
@@ -200,6 +244,21 @@ def feature_coords(p: int, feature_names: list[str] | tuple[str, ...] | None) ->
     return names
 
 
+def check_family_Xy(
+    X: ArrayLike, y: ArrayLike, family: str | Family | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`~bayesreg._validation.check_Xy` with y validated by its family (0/1 for binomial).
+
+    Two binomial labels other than 0/1 are mapped to 0/1 (sorted: the larger is 1); a
+    sparse X is accepted.
+    """
+    fam = Gaussian() if family is None else get_family(family)
+    if isinstance(fam, Gaussian):
+        return check_Xy(X, y, accept_sparse=True)
+    ya, _ = fam.validate_y(y)
+    return check_Xy(X, ya, accept_sparse=True)
+
+
 def prepare_design(
     X: ArrayLike,
     y: ArrayLike,
@@ -207,15 +266,18 @@ def prepare_design(
     *,
     fit_intercept: bool,
     standardize: bool,
+    family: str | Family | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], list[str], Standardization | None]:
     """Validate (X, y) once for the check and the sampler: names, constant columns, z-scores.
 
     Feature names default to a DataFrame's columns; with an intercept a constant column is
     rejected (its coefficient is not identified); ``standardize`` z-scores X (it needs an
-    intercept) and returns the :class:`~bayesreg.standardize.Standardization` used.
+    intercept) and returns the :class:`~bayesreg.standardize.Standardization` used. y is
+    validated by ``family`` (binomial: 0/1 or two labels, mapped to 0/1 — see
+    :func:`check_response`; Poisson: counts).
     """
     names_in = feature_names if feature_names is not None else column_names(X)
-    Xa, ya = check_Xy(X, y, accept_sparse=True)
+    Xa, ya = check_family_Xy(X, y, family)
     names = feature_coords(Xa.shape[1], None if names_in is None else [str(f) for f in names_in])
     if fit_intercept:
         check_no_constant_columns(Xa, names)
@@ -234,7 +296,7 @@ def build_model(
     X: ArrayLike,
     y: ArrayLike,
     prior: Prior,
-    noise_sigma: float,
+    noise_sigma: float | None = None,
     *,
     fit_intercept: bool = True,
     formulation: Formulation = "exact",
@@ -242,8 +304,13 @@ def build_model(
     feature_names: list[str] | tuple[str, ...] | None = None,
     noise: NoiseMode = "fixed",
     scale: ScaleMode = "fixed",
+    family: str | Family = "gaussian",
 ) -> pm.Model:
-    """Build the PyMC model ``y ~ N(β₀ + Xβ, σ)``, β ~ prior, β₀ flat, σ fixed.
+    """Build the PyMC model ``y ~ N(β₀ + Xβ, σ)``, β ~ prior, β₀ flat, σ fixed (or a GLM).
+
+    With ``family="binomial"`` the likelihood is ``y ~ Bernoulli(logit⁻¹(β₀ + Xβ))``, with
+    ``family="poisson"`` ``y ~ Poisson(exp(β₀ + Xβ))``; their dispersion is 1, so there is
+    no σ (``noise_sigma`` omitted) and only the row-by-row likelihood exists.
 
     Parameters
     ----------
@@ -254,7 +321,8 @@ def build_model(
     prior : Prior
         :class:`~bayesreg.LaplacePrior` or :class:`~bayesreg.GaussianPrior`.
     noise_sigma : float
-        The fixed noise standard deviation σ (see :func:`resolve_noise_sigma`).
+        The fixed noise standard deviation σ (see :func:`resolve_noise_sigma`); required for
+        the Gaussian family, omitted for the others.
     fit_intercept : bool, default True
         Include the flat-prior intercept β₀.
     formulation : {"exact", "naive"}, default "exact"
@@ -286,9 +354,12 @@ def build_model(
         deterministic ``beta_b`` (b = σ/ℓ) for the Laplace prior, the free ``beta_lambda``
         (λ = σ²/σ′²) and deterministic ``beta_sigma`` (σ′) for the Gaussian. The
         ``noise_sigma`` argument is stored as ``model.noise_sigma``.
+    family : {"gaussian", "binomial", "poisson"} or a family object, default "gaussian"
+        The likelihood (:mod:`bayesreg.families`).
     """
-    Xa, ya = check_Xy(X, y, accept_sparse=True)
-    sigma = check_scale(noise_sigma, "noise_sigma")
+    fam = get_family(family)
+    Xa, ya = check_family_Xy(X, y, fam)
+    sigma = _model_sigma(noise_sigma, fam)
     return _build_from_arrays(
         Xa,
         ya,
@@ -300,7 +371,16 @@ def build_model(
         feature_names,
         noise,
         scale,
+        family=fam,
     )
+
+
+def _model_sigma(noise_sigma: float | None, family: Family) -> float:
+    if not isinstance(family, Gaussian):
+        return _check_fixed_dispersion(noise_sigma, family)
+    if noise_sigma is None:
+        raise ValueError("noise_sigma is required for the gaussian family (the fixed noise σ)")
+    return check_scale(noise_sigma, "noise_sigma")
 
 
 def build_sampling_model(
@@ -313,6 +393,7 @@ def build_sampling_model(
     feature_names: list[str],
     noise: NoiseMode,
     scale: ScaleMode,
+    family: str | Family = "gaussian",
 ) -> tuple[pm.Model, NDArray[np.float64]]:
     """The row-by-row model NUTS samples, and the feature means its intercept is centred by.
 
@@ -325,11 +406,12 @@ def build_sampling_model(
     x_mean = column_means(X) if fit_intercept else np.zeros(p)
     sparse = scipy.sparse.issparse(X)
     Xm = X if (sparse or not fit_intercept) else X - x_mean
+    fam = get_family(family)
     model = _build_from_arrays(
         Xm,
         y,
         prior,
-        check_scale(noise_sigma, "noise_sigma"),
+        _model_sigma(noise_sigma, fam),
         fit_intercept,
         "naive",
         "rows",
@@ -337,6 +419,7 @@ def build_sampling_model(
         noise,
         scale,
         x_offset=x_mean if (sparse and fit_intercept) else None,
+        family=fam,
     )
     return model, x_mean
 
@@ -353,12 +436,16 @@ def _build_from_arrays(
     noise: NoiseMode,
     scale: ScaleMode,
     x_offset: NDArray[np.float64] | None = None,
+    family: Family | None = None,
 ) -> pm.Model:
     from bayesreg.suffstats import SufficientStats
 
+    fam = Gaussian() if family is None else family
+    check_family_options(fam, likelihood, noise)
     n, p = Xa.shape
     stats: SufficientStats | _DataSummary
-    if likelihood == "suffstats" or (likelihood == "auto" and n > p):
+    use_stats = likelihood == "suffstats" or (likelihood == "auto" and n > p)
+    if use_stats and isinstance(fam, Gaussian):
         stats = SufficientStats.from_arrays(Xa, ya)
     else:  # the row-by-row model needs only the means and the spread of y: no p×p work
         yc = ya - ya.mean()
@@ -376,6 +463,7 @@ def _build_from_arrays(
         noise,
         scale,
         x_offset,
+        fam,
     )
 
 
@@ -444,14 +532,17 @@ def _build(
     noise: NoiseMode = "fixed",
     scale: ScaleMode = "fixed",
     x_offset: NDArray[np.float64] | None = None,
+    family: Family | None = None,
 ) -> pm.Model:
     import pymc as pm
     import pytensor.tensor as pt
 
+    fam = Gaussian() if family is None else family
     check_model_options(likelihood, noise, scale)
+    check_family_options(fam, likelihood, noise)
     n, p = stats.n, stats.n_features
     if likelihood == "auto":
-        likelihood = "suffstats" if n > p else "rows"
+        likelihood = "suffstats" if (n > p and isinstance(fam, Gaussian)) else "rows"
     coords = {"feature": feature_coords(p, feature_names)}
     x_mean = stats.x_mean
     with pm.Model(coords=coords) as model:
@@ -486,7 +577,10 @@ def _build(
                 mu = intercept + pt.dot(Xd, beta)
             if x_offset is not None:  # implicit centering of a sparse X
                 mu = mu - pt.dot(np.asarray(x_offset, dtype=np.float64), beta)
-            pm.Normal("y", mu=mu, sigma=sigma_v, observed=y, dims="obs")
+            if isinstance(fam, Gaussian):
+                fam.pymc_observed("y", mu, y, sigma=sigma_v, dims="obs")
+            else:  # the linear predictor η is mu; the family's inverse link maps it
+                fam.pymc_observed("y", mu, y, dims="obs")
         else:
             # RSS(β₀, β) = Syy − 2βᵀSxy + βᵀSxxβ + n(β₀ − ȳ + x̄ᵀβ)² (exact identity)
             rss = (
@@ -500,5 +594,6 @@ def _build(
             )
             pm.Potential("loglik", loglik)
     model.noise_sigma = sigma  # type: ignore[attr-defined]
+    model.family = fam.name  # type: ignore[attr-defined]
     model.likelihood_kind = likelihood  # type: ignore[attr-defined]
     return model

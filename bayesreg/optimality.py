@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse
 from numpy.typing import NDArray
 
+from bayesreg.families import Family, Gaussian, lambda_max_of, null_eta_of
 from bayesreg.penalties import Penalty
 
 
@@ -36,22 +37,29 @@ def optimality_residual(
     lam: float,
     penalty: Penalty,
     fit_intercept: bool = True,
+    family: Family | None = None,
 ) -> float:
     """Relative violation of the first-order optimality (KKT) conditions.
 
-    Returns ``‖s‖∞ / ‖∇RSS(β₀*, 0)‖∞`` where ``s`` is the smallest-norm element of the
-    subdifferential of F at (β₀, β) (for the Lasso, the KKT violation; for Ridge, the
-    gradient), including the intercept's gradient when it is fitted, and the denominator is
-    the size of the data gradient at β = 0 (β₀ at the mean of y), so that the number is free
-    of the units of X and y. Zero means exactly optimal.
+    Returns ``‖s‖∞ / ‖∇D(β₀*, 0)‖∞`` where ``s`` is the smallest-norm element of the
+    subdifferential of F = D + λR at (β₀, β) (for the Lasso, the KKT violation; for Ridge,
+    the gradient), including the intercept's gradient when it is fitted, and the denominator
+    is the size of the data gradient at β = 0 (β₀ at its intercept-only optimum), so that the
+    number is free of the units of X and y. Zero means exactly optimal. ``D`` is the
+    deviance of ``family`` (default Gaussian: the RSS, ∇ = −2Xᵀr).
     """
-    r = y - intercept - X @ coef
-    grad = -2.0 * (X.T @ r)
+    fam = Gaussian() if family is None else family
+    g = fam.gradient(y, intercept + X @ coef)  # ∂D/∂η per row
+    grad = np.asarray(X.T @ g).ravel()
     s = penalty.min_norm_subgradient(coef, grad, lam)
     viol = float(np.max(np.abs(s))) if s.size else 0.0
     if fit_intercept:
-        viol = max(viol, abs(-2.0 * float(r.sum())))
-    scale = rss_gradient_at_zero(X, y, fit_intercept)
+        viol = max(viol, abs(float(g.sum())))
+    scale = (
+        rss_gradient_at_zero(X, y, fit_intercept)
+        if isinstance(fam, Gaussian)
+        else lambda_max_of(fam, X, y, fit_intercept)
+    )
     return viol / scale if scale > 0 else viol
 
 
@@ -70,18 +78,29 @@ def rss_gradient_at_zero(
 
 
 def lambda_scale(
-    X: NDArray[np.float64], y: NDArray[np.float64], penalty: Penalty, fit_intercept: bool = True
+    X: NDArray[np.float64],
+    y: NDArray[np.float64],
+    penalty: Penalty,
+    fit_intercept: bool = True,
+    family: Family | None = None,
 ) -> float:
     """The data's own scale for λ under ``penalty``, in the units λ has there.
 
-    L1: λ_max = 2‖X_cᵀy_c‖∞ (all coefficients are zero from there on); L2: the mean
-    curvature of the data term, 2·trace(X_cᵀX_c)/p.
+    L1: λ_max = ‖X_cᵀ∂D/∂η‖∞ at the intercept-only fit (all coefficients are zero from
+    there on; 2‖X_cᵀy_c‖∞ for the Gaussian family); L2: the mean curvature of the deviance
+    there, trace(X_cᵀWX_c)/p with W = ∂²D/∂η² (2·trace(X_cᵀX_c)/p for the Gaussian family).
     """
+    fam = Gaussian() if family is None else family
     if penalty.name == "l1":
-        return rss_gradient_at_zero(X, y, fit_intercept)
+        if isinstance(fam, Gaussian):
+            return rss_gradient_at_zero(X, y, fit_intercept)
+        return lambda_max_of(fam, X, y, fit_intercept)
+    eta0 = np.full(y.shape[0], null_eta_of(fam, y, fit_intercept))
+    w = fam.hessian_weights(eta0)  # constant over rows at the intercept-only fit
     if scipy.sparse.issparse(X):
         from bayesreg.solvers._design import sparse_column_stats
 
-        return 2.0 * float(sparse_column_stats(X, fit_intercept)[1].sum()) / max(X.shape[1], 1)
+        norms2 = sparse_column_stats(X, fit_intercept)[1]
+        return float(w[0]) * float(norms2.sum()) / max(X.shape[1], 1)
     Xc = X - X.mean(axis=0) if fit_intercept else X
-    return 2.0 * float(np.einsum("ij,ij->", Xc, Xc)) / max(X.shape[1], 1)
+    return float(w[0]) * float(np.einsum("ij,ij->", Xc, Xc)) / max(X.shape[1], 1)

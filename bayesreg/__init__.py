@@ -60,6 +60,7 @@ _LAZY = {
     "save_posterior": "bayesreg.sampling",
     "load_posterior": "bayesreg.sampling",
     "Diagnostics": "bayesreg.sampling",
+    "plot_calibration": "bayesreg.plots",
     "plot_forest": "bayesreg.plots",
     "plot_prior_posterior": "bayesreg.plots",
     "plot_posterior_predictive": "bayesreg.plots",

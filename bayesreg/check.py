@@ -28,7 +28,7 @@ from bayesreg._validation import check_scale
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.families import Family, Gaussian, get_family
 from bayesreg.map import MapEstimate, map_find_map, map_scipy
-from bayesreg.model import NoiseSigma, prepare_design, resolve_noise_sigma
+from bayesreg.model import NoiseSigma, binomial_classes, prepare_design, resolve_noise_sigma
 from bayesreg.optimality import lambda_scale, optimality_residual
 from bayesreg.priors import Formulation, Prior, describe_prior
 from bayesreg.solvers._cd_kernels import warmup
@@ -188,7 +188,7 @@ def check_equivalence(
         estimated, unknown routes, a λ too far from the data's scale for a float64 MAP.
     """
     fam = get_family(family)
-    classes = _classes(y, fam)
+    classes = binomial_classes(y, fam)
     Xa, ya, names, z = prepare_design(
         X, y, feature_names, fit_intercept=fit_intercept, standardize=standardize, family=fam
     )
@@ -307,16 +307,6 @@ def _objective_text(fam: Family, prior: Prior, fit_intercept: bool) -> str:
     return f"{data} + {pen}"
 
 
-def _classes(y: Any, fam: Family) -> list[Any] | None:
-    """The two binomial labels in the order mapped to 0 and 1, when they are not 0 and 1."""
-    if fam.name != "binomial":
-        return None
-    _, info = fam.validate_y(y)
-    lo, hi = info["classes"]
-    if isinstance(lo, int | float | np.number) and not isinstance(lo, bool):
-        if (float(lo), float(hi)) == (0.0, 1.0):
-            return None
-    return [lo, hi]
 
 
 def _check_resolvable(

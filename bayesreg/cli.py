@@ -146,6 +146,13 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
         help="noise standard deviation σ (default: estimated by least squares, n - p - 1 dof, "
         "then held fixed)",
     )
+    p.add_argument(
+        "--family",
+        choices=["gaussian", "binomial", "poisson"],
+        default="gaussian",
+        help="likelihood: gaussian (linear regression), binomial (logistic; target 0/1 or two "
+        "labels) or poisson (counts); binomial and poisson have no noise sigma",
+    )
     p.add_argument("--no-intercept", action="store_true", help="do not fit an intercept")
     p.add_argument(
         "--standardize",
@@ -234,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--full-bayes",
         action="store_true",
         help="sample the noise σ and the prior scale too, with hyperpriors (Park-Casella for "
-        "laplace), instead of holding them fixed",
+        "laplace), instead of holding them fixed (binomial / poisson: the prior scale only)",
     )
     progress = samp.add_mutually_exclusive_group()
     progress.add_argument(
@@ -289,10 +296,41 @@ def _is_parquet(path: str) -> bool:
 def _load(args: argparse.Namespace):
     from bayesreg.io import read_table
 
-    table = read_table(args.data, args.target, args.features, exclude=args.exclude)
+    table = read_table(
+        args.data,
+        args.target,
+        args.features,
+        exclude=args.exclude,
+        target_labels=args.family == "binomial",
+    )
     for note in table.notes:
         _note(note)
+    if args.family != "gaussian":
+        # validate the response now, before any long work, in the family's words
+        from bayesreg.families import get_family
+
+        _, info = get_family(args.family).validate_y(table.y)
+        if "classes" in info:
+            lo, hi = info["classes"]
+            if not (isinstance(lo, float | int) and (float(lo), float(hi)) == (0.0, 1.0)):
+                _note(f"binomial target {args.target!r}: {lo!r} → 0, {hi!r} → 1")
     return table.X, table.y, list(table.feature_names)
+
+
+def _check_family(args: argparse.Namespace) -> None:
+    """Options that a binomial or Poisson model does not take: exit 2 before any work."""
+    if args.family == "gaussian":
+        return
+    if args.noise_sigma is not None:
+        raise InputError(
+            f"--noise-sigma does not apply to --family {args.family} (dispersion fixed at 1)"
+        )
+    if getattr(args, "stream", False):
+        raise InputError(
+            f"--stream needs --family gaussian: the {args.family} likelihood has no "
+            "sufficient statistics"
+        )
+
 
 
 def _load_stats(args: argparse.Namespace):
@@ -336,6 +374,7 @@ def _run_check(args: argparse.Namespace) -> int:
     from bayesreg.check import check_equivalence
 
     _check_standardize(args)
+    _check_family(args)
     X, y, names = _load(args)
     report = check_equivalence(
         X,
@@ -347,6 +386,7 @@ def _run_check(args: argparse.Namespace) -> int:
         tolerance=args.tolerance,
         formulation=args.formulation,
         standardize=args.standardize,
+        family=args.family,
     )
     print(report.to_json() if args.json else str(report))
     return EXIT_OK if report.agree else EXIT_FAILED_CHECK
@@ -487,6 +527,7 @@ def _run_sample(args: argparse.Namespace) -> int:
     )
 
     _check_standardize(args)
+    _check_family(args)
     out_path = _check_output(args.out, "--out")
     plot_path = _plot_path(args.plot)
     if out_path is not None and plot_path is not None and out_path.resolve() == plot_path.resolve():
@@ -501,7 +542,8 @@ def _run_sample(args: argparse.Namespace) -> int:
         "cores": args.cores,
         "random_seed": args.seed,
         "sampler": args.sampler,
-        "noise": "unknown" if full else "fixed",
+        # binomial / Poisson: no σ to sample, only the prior scale
+        "noise": "unknown" if full and args.family == "gaussian" else "fixed",
         "scale": "unknown" if full else "fixed",
         "progressbar": show_progress,
     }
@@ -515,6 +557,7 @@ def _run_sample(args: argparse.Namespace) -> int:
         X, y, names = _load(args)
         options["feature_names"] = names
         options["standardize"] = args.standardize
+        options["family"] = args.family
     from bayesreg.exceptions import SamplingWarning
 
     with warnings.catch_warnings(record=True) as caught, _progress_to_stderr(show_progress):

@@ -137,6 +137,7 @@ def read_table(
     features: Sequence[str] | None = None,
     *,
     exclude: Sequence[str] = (),
+    target_labels: bool = False,
 ) -> Table:
     """Read a CSV (or ``.parquet``) file into a :class:`Table`.
 
@@ -153,6 +154,9 @@ def read_table(
         Feature columns, in this order; default: every other column, in file order.
     exclude : sequence of str, optional
         Columns left out of the default feature list (not combinable with ``features``).
+    target_labels : bool, default False
+        Let a non-numeric target column through as its labels (``Table.y`` then holds the
+        strings, e.g. "yes"/"no" of a binomial response); missing labels are an error.
 
     Raises
     ------
@@ -190,6 +194,20 @@ def read_table(
     feats = _select_columns(columns, target, features, str(path), exclude=exclude, user=True)
     if len(frame) == 0:
         raise ValueError(f"no data rows in {path}")
+    from pandas.api import types
+
+    labels = None
+    if target_labels and not (
+        types.is_bool_dtype(frame.dtypes[target]) or types.is_numeric_dtype(frame.dtypes[target])
+    ):
+        missing = frame[target].isna().to_numpy()
+        if missing.any():
+            raise ValueError(
+                f"column {target!r} in {path} has {int(missing.sum())} missing label(s), "
+                f"first at data row {int(np.flatnonzero(missing)[0]) + 1}"
+            )
+        labels = frame[target].astype(str).to_numpy(dtype=object)
+        frame = frame.assign(**{target: 0.0})  # checked as a placeholder below
     _check_numeric_dtypes(frame.dtypes, [*feats, target], str(path))
     Z = frame[[*feats, target]].to_numpy(dtype=np.float64, na_value=np.nan)
     bad = ~np.isfinite(Z)
@@ -202,9 +220,8 @@ def read_table(
             f"column {name!r} in {path} has {int(bad[:, j].sum())} non-finite value(s), "
             f"first {kind} at data row {i + 1}"
         )
-    return Table(
-        np.ascontiguousarray(Z[:, :-1]), Z[:, -1].copy(), tuple(feats), target, tuple(notes)
-    )
+    y = Z[:, -1].copy() if labels is None else labels
+    return Table(np.ascontiguousarray(Z[:, :-1]), y, tuple(feats), target, tuple(notes))
 
 
 def parquet_hint(path: str | PathLike[str]) -> str:

@@ -259,6 +259,18 @@ def check_family_Xy(
     return check_Xy(X, ya, accept_sparse=True)
 
 
+def binomial_classes(y: Any, family: Family) -> list[Any] | None:
+    """The two binomial labels in the order mapped to 0 and 1, or None for 0/1 data."""
+    if family.name != "binomial":
+        return None
+    _, info = family.validate_y(y)
+    lo, hi = info["classes"]
+    numeric = isinstance(lo, int | float | np.number) and not isinstance(lo, bool)
+    if numeric and (float(lo), float(hi)) == (0.0, 1.0):
+        return None
+    return [lo, hi]
+
+
 def prepare_design(
     X: ArrayLike,
     y: ArrayLike,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_forest", "plot_posterior_predictive", "plot_prior_posterior"]
+__all__ = ["plot_calibration", "plot_forest", "plot_posterior_predictive", "plot_prior_posterior"]
 
 _MAP_STYLE = {
     "marker": "D",
@@ -182,7 +182,10 @@ def plot_posterior_predictive(
     """Posterior of the regression curve over the data, for a one-input (e.g. polynomial) model.
 
     The draws of ``β₀ + Xβ`` give the posterior mean curve and central credible bands of the
-    mean function, plotted against the input ``x`` (sorted), with the data points.
+    mean function, plotted against the input ``x`` (sorted), with the data points. For a
+    binomial model (root attribute ``family``) the curve is the probability
+    ``logit⁻¹(β₀ + Xβ)`` (the logistic curve), for a Poisson model the rate ``exp(β₀ + Xβ)``:
+    the bands are of that scale, computed draw by draw.
 
     Parameters
     ----------
@@ -198,7 +201,8 @@ def plot_posterior_predictive(
         Probabilities of the central credible bands of the mean function.
     predictive : bool, default False
         Also draw the widest band for a new observation (mean function plus noise σ: the
-        ``noise_sigma`` draws when σ was sampled, else the fixed σ of the model).
+        ``noise_sigma`` draws when σ was sampled, else the fixed σ of the model; Poisson
+        counts for a Poisson model; refused for a binomial one).
     max_draws : int, default 2000
         Use at most this many posterior draws (evenly thinned).
     random_seed : int, default 0
@@ -243,13 +247,23 @@ def plot_posterior_predictive(
             )
     order = np.argsort(xc, kind="stable")
     xs = xc[order]
-    mu = intercept[:, None] + beta @ Xcurve[order].T  # (draws, points)
+    fam = _family(idata)
+    # (draws, points): the mean function on the response scale (probability, rate)
+    mu = fam.mean(intercept[:, None] + beta @ Xcurve[order].T)
 
     fig, ax = _figure_axes(ax, (7.5, 4.5))
     if predictive:
-        sigma = _noise_draws(idata, step)
         rng = np.random.default_rng(random_seed)
-        pred = mu + sigma[:, None] * rng.standard_normal(mu.shape)
+        if fam.name == "binomial":
+            raise ValueError(
+                "predictive=True draws a band for a new observation, which for 0/1 outcomes "
+                "is the whole [0, 1]: the band of the probability is the informative one"
+            )
+        if fam.name == "poisson":
+            pred = rng.poisson(mu).astype(np.float64)
+        else:
+            sigma = _noise_draws(idata, step)
+            pred = mu + sigma[:, None] * rng.standard_normal(mu.shape)
         lo, hi = np.quantile(pred, [(1 - probs[0]) / 2, (1 + probs[0]) / 2], axis=0)
         ax.fill_between(
             xs, lo, hi, color="0.6", alpha=0.25, label=f"{_pct(probs[0])} predictive band"
@@ -263,10 +277,97 @@ def plot_posterior_predictive(
     ax.plot(xs, mu.mean(axis=0), color="#1f77b4", linewidth=2, label="posterior mean curve")
     ax.scatter(xa, ya, s=14, color="black", alpha=0.7, zorder=3, label="data")
     ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_title(f"Posterior regression curve{_prior_label(idata)}")
+    ax.set_ylabel(_MEAN_LABEL[fam.name])
+    ax.set_title(f"Posterior {_CURVE_TITLE[fam.name]}{_prior_label(idata)}")
     ax.legend(fontsize="small", framealpha=0.9)
     return fig
+
+
+def plot_calibration(
+    idata: xr.DataTree,
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    n_bins: int = 10,
+    hdi_prob: float = 0.94,
+    max_draws: int = 2000,
+    ax: Axes | None = None,
+) -> Figure:
+    """Calibration of a binomial or Poisson posterior with many features.
+
+    The rows are sorted by their posterior mean prediction μ̂ᵢ (probability or rate) and
+    cut into ``n_bins`` bins of equal size; each bin is drawn at (mean μ̂, observed mean of
+    y), with the central ``hdi_prob`` interval of the bin's mean prediction over the draws as
+    a horizontal bar. A calibrated model lies near the diagonal.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        Output of :func:`bayesreg.sampling.sample` with ``family="binomial"`` or
+        ``"poisson"``, fitted on ``X`` (same columns).
+    X : array-like of shape (n, p)
+    y : array-like of shape (n,)
+        Observed responses, 0/1 (binomial) or counts.
+    n_bins : int, default 10
+    hdi_prob : float, default 0.94
+    max_draws : int, default 2000
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fam = _family(idata)
+    if fam.name == "gaussian":
+        raise ValueError("plot_calibration is for binomial and Poisson posteriors (family)")
+    Xa = check_matrix(X, "X")
+    ya, _ = fam.validate_y(y)
+    if Xa.shape[0] != ya.shape[0]:
+        raise ValueError(f"X has {Xa.shape[0]} rows but y has {ya.shape[0]}")
+    if not isinstance(n_bins, int | np.integer) or not 1 <= n_bins <= ya.shape[0]:
+        raise ValueError(f"n_bins must be an integer in [1, n = {ya.shape[0]}]; got {n_bins!r}")
+    prob = _check_prob(hdi_prob, "hdi_prob")
+    beta = _beta_draws(idata)
+    if Xa.shape[1] != beta.shape[1]:
+        raise ValueError(
+            f"X has {Xa.shape[1]} columns but the posterior has {beta.shape[1]} coefficients"
+        )
+    intercept = _intercept_draws(idata)
+    step = max(1, int(np.ceil(beta.shape[0] / max(int(max_draws), 1))))
+    mu = fam.mean(intercept[::step, None] + beta[::step] @ Xa.T)  # (draws, n)
+    mean_mu = mu.mean(axis=0)
+    bins = np.array_split(np.argsort(mean_mu, kind="stable"), int(n_bins))
+    pred = np.array([mean_mu[b].mean() for b in bins])
+    obs = np.array([ya[b].mean() for b in bins])
+    band = np.array([np.quantile(mu[:, b].mean(axis=1), [(1 - prob) / 2, (1 + prob) / 2])
+                     for b in bins])  # fmt: skip
+    fig, ax = _figure_axes(ax, (5.5, 5.0))
+    top = max(float(pred.max()), float(obs.max()), float(band.max())) * 1.05
+    ax.plot([0, top], [0, top], color="0.5", linestyle="--", label="perfect calibration")
+    ax.errorbar(
+        pred, obs, xerr=np.abs(band.T - pred), fmt="o", color="#1f77b4", capsize=3,
+        label=f"bins of {ya.shape[0] // int(n_bins)}+ rows ({_pct(prob)} band of the mean)",
+    )  # fmt: skip
+    ax.set_xlabel(f"predicted {_MEAN_LABEL[fam.name]} (posterior mean)")
+    ax.set_ylabel("observed mean of y in the bin")
+    ax.set_title(f"Calibration{_prior_label(idata)}")
+    ax.legend(fontsize="small", framealpha=0.9)
+    return fig
+
+
+_MEAN_LABEL = {"gaussian": "y", "binomial": "P(y = 1)", "poisson": "rate E[y]"}
+_CURVE_TITLE = {
+    "gaussian": "regression curve",
+    "binomial": "probability curve (logistic)",
+    "poisson": "rate curve",
+}
+
+
+def _family(idata: Any) -> Any:
+    """The family object named by the posterior's root attribute (Gaussian if absent)."""
+    from bayesreg.families import get_family
+
+    return get_family(str(getattr(idata, "attrs", {}).get("family", "gaussian")))
 
 
 # ---------------------------------------------------------------------------------------------

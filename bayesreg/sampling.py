@@ -39,13 +39,16 @@ from bayesreg._validation import (
     check_scale,
 )
 from bayesreg.exceptions import SamplingWarning
+from bayesreg.families import Family, Gaussian, get_family
 from bayesreg.model import (
     Likelihood,
     NoiseMode,
     NoiseSigma,
     ScaleMode,
+    binomial_classes,
     build_model_from_stats,
     build_sampling_model,
+    check_family_options,
     check_model_options,
     estimate_noise_sigma_from_stats,
     feature_coords,
@@ -122,9 +125,15 @@ def sample(
     standardize: bool = False,
     progressbar: bool = True,
     target_accept: float = 0.9,
+    family: str | Family = "gaussian",
     **sample_kwargs: Any,
 ) -> xr.DataTree:
     """Draw from the posterior of ``y ~ N(β₀ + Xβ, σ)``, β ~ ``prior``, β₀ flat, with NUTS.
+
+    With ``family="binomial"`` (``y ~ Bernoulli(logit⁻¹(β₀ + Xβ))``) or ``"poisson"``
+    (``y ~ Poisson(exp(β₀ + Xβ))``) the likelihood is evaluated row by row: unlike the
+    Gaussian one, their log-likelihood is not a quadratic form in β, so no statistics of a
+    size fixed in n determine it (``likelihood="suffstats"`` is refused). They have no σ.
 
     Parameters
     ----------
@@ -180,6 +189,9 @@ def sample(
         Show PyMC's progress bar.
     target_accept : float, default 0.9
         NUTS target acceptance rate, in (0, 1).
+    family : {"gaussian", "binomial", "poisson"}, default "gaussian"
+        The likelihood (:mod:`bayesreg.families`); binomial y is 0/1 or two labels (mapped
+        in sorted order, root attribute ``classes``), Poisson y counts.
     **sample_kwargs
         Further arguments of :func:`pymc.sample` (e.g. ``init``, ``max_treedepth``).
 
@@ -225,30 +237,42 @@ def sample(
     fit_intercept = _check_bool(fit_intercept, "fit_intercept")
     standardize = _check_bool(standardize, "standardize")
     check_model_options(likelihood, noise, scale)
+    fam = get_family(family)
+    check_family_options(fam, likelihood, noise)
     Xa, ya, names, z = prepare_design(
-        X, y, feature_names, fit_intercept=fit_intercept, standardize=standardize
+        X, y, feature_names, fit_intercept=fit_intercept, standardize=standardize, family=fam
     )
     n, p = Xa.shape
     use_stats = likelihood == "suffstats" or (likelihood == "auto" and n > p)
-    if use_stats:
+    if use_stats and isinstance(fam, Gaussian):
         stats = SufficientStats.from_arrays(Xa, ya, names)
         sigma = _sigma_from_stats(stats, noise_sigma, fit_intercept)
         lam = prior.penalty(sigma.value)
         model, x_mean = _stats_model(stats, prior, sigma.value, fit_intercept, noise, scale)
     else:
-        sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept)
+        sigma = resolve_noise_sigma(
+            Xa, ya, noise_sigma, fit_intercept=fit_intercept, family=fam
+        )
         lam = prior.penalty(sigma.value)
         model, x_mean = build_sampling_model(
             Xa,
             ya,
             prior,
-            sigma.value,
+            sigma.value if isinstance(fam, Gaussian) else None,
             fit_intercept=fit_intercept,
             feature_names=names,
             noise=noise,
             scale=scale,
+            family=fam,
         )
-    fit = prior.solve(Xa, ya, lam, fit_intercept=fit_intercept)
+    fit = prior.solve(Xa, ya, lam, fit_intercept=fit_intercept, family=fam)
+    if not isinstance(fam, Gaussian) and scale == "fixed":
+        # start the chains at the posterior mode (then jittered): with an exp or logit link
+        # a start at β = 0 can put the first steps where exp(η) overflows
+        start = {"beta": np.asarray(fit.coef, dtype=np.float64)}
+        if fit_intercept:
+            start["intercept"] = np.asarray(fit.intercept + float(x_mean @ fit.coef))
+        sample_kwargs = {"initvals": start, **sample_kwargs}
     idata = _run_nuts(model, opts, sample_kwargs)
 
     import xarray as xr
@@ -266,12 +290,35 @@ def sample(
         observed=observed,
         constant=constant,
         standardization=z,
-        attrs=_attrs(prior, sigma, lam, fit_intercept, model, noise, scale, opts, n, p, "arrays"),
+        attrs={
+            **_attrs(prior, sigma, lam, fit_intercept, model, noise, scale, opts, n, p, "arrays"),
+            **_family_attrs(fam, y, prior),
+        },
     )
     diagnostics = diagnose(idata)
     if diagnostics.problems:
         warnings.warn(_warning_text(diagnostics), SamplingWarning, stacklevel=2)
     return idata
+
+
+def _family_attrs(fam: Family, y: Any, prior: Prior) -> dict[str, Any]:
+    """Root attributes of a non-Gaussian family: its name, model line and binomial labels."""
+    if isinstance(fam, Gaussian):
+        return {"family": "gaussian"}
+    model = {
+        "binomial": "y ~ Bernoulli(logit^-1(intercept + X beta)), beta ~ prior, intercept flat",
+        "poisson": "y ~ Poisson(exp(intercept + X beta)), beta ~ prior, intercept flat",
+    }[fam.name]
+    out: dict[str, Any] = {
+        "family": fam.name,
+        "model": model,
+        "noise_sigma_meaning": "none: dispersion 1, fixed by the family (noise_sigma = 1)",
+        "penalty_formula": prior.penalty_formula.replace("σ²", "φ"),
+    }
+    classes = binomial_classes(y, fam)
+    if classes is not None:
+        out["classes"] = [str(c) for c in classes]
+    return out
 
 
 def _constant_data(
@@ -715,7 +762,7 @@ def format_summary(
     lines.append(table)
     if "map" in df.columns:
         lines.append(
-            "map: the penalized (Lasso / Ridge) fit = the posterior mode at the fixed σ and "
+            "map: the penalized (L1 / L2) fit = the posterior mode at the fixed σ and "
             "prior scale"
         )
     if "fixed_scale_fit" in df.columns:
@@ -911,7 +958,13 @@ def _run_nuts(model: pm.Model, opts: _Options, sample_kwargs: dict[str, Any]) ->
     # diagnose() checks convergence once, with bayesreg's limits; PyMC's own checks would
     # log the same findings a second time.
     kwargs.setdefault("compute_convergence_checks", False)
-    with model:
+    with model, warnings.catch_warnings():
+        # A trajectory that diverges during tuning (large first steps of the step-size
+        # search, typically with an exp link) overflows in PyMC's kinetic energy; it is
+        # rejected, and divergences after tuning are counted by diagnose().
+        warnings.filterwarnings(
+            "ignore", message="overflow encountered", category=RuntimeWarning, module="pymc"
+        )
         return pm.sample(
             draws=opts.draws,
             tune=opts.tune,
@@ -1031,7 +1084,7 @@ def _finish(
         )
     else:
         description = (
-            "penalized estimate (Lasso / Ridge at lam) = MAP of the model with the fixed "
+            "penalized estimate (L1 / L2 at lam) = MAP of the model with the fixed "
             "noise sigma and prior scale"
         )
     idata["map"] = xr.Dataset(
@@ -1201,7 +1254,17 @@ def _header_lines(idata: xr.DataTree) -> list[str]:
     name, scale = str(a["prior"]), float(a.get("scale", math.nan))
     prior_text = describe_prior(name, scale, scale_state="sampled" if scale_sampled else "")
     lines = [f"prior: {prior_text}"]
-    if noise_sampled:
+    family = str(a.get("family", "gaussian"))
+    if family != "gaussian":
+        classes = a.get("classes")
+        labels = (
+            f"; y labels {classes[0]!r} → 0, {classes[1]!r} → 1"
+            if classes is not None
+            else ""
+        )
+        lines.append(f"likelihood: {a.get('model', family)}{labels}")
+        lines.append(f"noise σ: none (dispersion φ = 1, fixed by the {family} family)")
+    elif noise_sampled:
         lines.append("noise σ: sampled (Half-Student-t(4, sd(y)) prior)")
     else:
         lines.append(f"noise σ = {sigma:.6g} ({how}, then held fixed)")
@@ -1218,7 +1281,12 @@ def _header_lines(idata: xr.DataTree) -> list[str]:
         )
     else:
         lines.append(f"penalty λ = {formula} = {a.get('lam', math.nan):.6g}")
-    if a.get("standardized"):
+    if a.get("standardized") and a.get("features_centered", True) is False:
+        lines.append(
+            "features scaled to population sd 1 (sparse X, not centred): coefficients on "
+            "that scale; the original scale is in the group 'original_scale'"
+        )
+    elif a.get("standardized"):
         lines.append(
             "features standardized (z-scores: mean 0, population sd 1): coefficients on the "
             "z-scale; the original scale is in the group 'original_scale'"

@@ -62,6 +62,9 @@ _LAZY = {
     "Diagnostics": "bayesreg.sampling",
     "plot_calibration": "bayesreg.plots",
     "plot_forest": "bayesreg.plots",
+    "plot_path": "bayesreg.plots",
+    "posterior_path": "bayesreg.bayes_path",
+    "PosteriorPath": "bayesreg.bayes_path",
     "plot_prior_posterior": "bayesreg.plots",
     "plot_posterior_predictive": "bayesreg.plots",
 }

@@ -21,7 +21,13 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_calibration", "plot_forest", "plot_posterior_predictive", "plot_prior_posterior"]
+__all__ = [
+    "plot_calibration",
+    "plot_forest",
+    "plot_path",
+    "plot_posterior_predictive",
+    "plot_prior_posterior",
+]
 
 _MAP_STYLE = {
     "marker": "D",
@@ -353,6 +359,76 @@ def plot_calibration(
     ax.set_title(f"Calibration{_prior_label(idata)}")
     ax.legend(fontsize="small", framealpha=0.9)
     return fig
+
+
+def plot_path(
+    path: Any,
+    *,
+    band: float = 0.94,
+    features: Sequence[str] | Sequence[int] | None = None,
+    choices: dict[str, float] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """The coefficient path with posterior bands: the MAP is sparse, the posterior is not.
+
+    Each coefficient's MAP path (the Lasso or Ridge path) is a line against log λ, with its
+    central ``band`` posterior interval (0.5 or 0.94) shaded in the same colour; ``choices``
+    marks chosen λ values (e.g. ``{"CV λ_min": lam, "evidence": lam2}``) with vertical lines.
+
+    Parameters
+    ----------
+    path : PosteriorPath
+        Output of :func:`bayesreg.bayes_path.posterior_path`.
+    band : {0.5, 0.94}, default 0.94
+    features : sequence of names or indices, optional
+        Coefficients to draw (default: all).
+    choices : dict of str to float, optional
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if band not in path.lower:
+        raise ValueError(f"band must be one of {sorted(path.lower)}; got {band!r}")
+    idx = _select_features(list(path.feature_names), features)
+    fig, ax = _figure_axes(ax, (8.0, 5.0))
+    colors = [f"C{k % 10}" for k in range(len(idx))]
+    lams = np.asarray(path.lams)
+    for color, j in zip(colors, idx, strict=True):
+        ax.fill_between(
+            lams, path.lower[band][:, j], path.upper[band][:, j], color=color, alpha=0.15,
+            linewidth=0,
+        )  # fmt: skip
+        ax.plot(lams, path.coef[:, j], color=color, linewidth=1.8, label=path.feature_names[j])
+    ax.set_xscale("log")
+    ax.invert_xaxis()  # strong penalty on the left, as in glmnet's and scikit-learn's plots
+    ax.axhline(0.0, color="0.4", linewidth=0.8)
+    for k, (label, lam) in enumerate((choices or {}).items()):
+        lam = _positive_lam(lam, "choices")
+        ax.axvline(lam, color="0.2", linestyle=("--", ":", "-.")[k % 3], linewidth=1.2,
+                   label=f"{label}: λ = {lam:.3g}")  # fmt: skip
+    kind = "Lasso" if path.prior == "laplace" else "Ridge"
+    ax.set_xlabel("λ (log scale; prior scale grows to the right)")
+    ax.set_ylabel("coefficient")
+    ax.set_title(
+        f"{kind} path = MAP under a {path.prior} prior (lines)\n"
+        f"{_pct(band)} central posterior interval (bands, {path.method}), "
+        f"σ = {path.noise_sigma:.4g} fixed"
+    )
+    ax.legend(fontsize="x-small", ncol=2, framealpha=0.9)
+    return fig
+
+
+def _positive_lam(value: Any, name: str) -> float:
+    """A positive finite float (a λ to mark on a plot)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must map labels to positive numbers; got {value!r}") from None
+    if not (np.isfinite(v) and v > 0):
+        raise ValueError(f"{name} must map labels to positive numbers; got {value!r}")
+    return v
 
 
 _MEAN_LABEL = {"gaussian": "y", "binomial": "P(y = 1)", "poisson": "rate E[y]"}

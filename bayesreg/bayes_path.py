@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.linalg
 import scipy.stats
 from numpy.typing import ArrayLike, NDArray
 
@@ -36,7 +37,7 @@ from bayesreg.model import prepare_design, resolve_noise_sigma
 from bayesreg.optimality import lambda_scale, rss_gradient_at_zero
 from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, make_prior
 
-__all__ = ["PosteriorPath", "posterior_path"]
+__all__ = ["PosteriorPath", "posterior_draws", "posterior_path"]
 
 #: The central interval probabilities reported.
 BANDS = (0.5, 0.94)
@@ -246,6 +247,66 @@ def _gaussian_intervals(
     return coef.copy(), lower, upper
 
 
+def posterior_draws(
+    stats: Any,
+    prior: Prior,
+    sigma: float,
+    fit_intercept: bool,
+    *,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 2,
+    random_seed: int | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], Any]:
+    """Draws ``(beta (S, p), intercept (S,), diagnostics)`` of the fixed-σ posterior.
+
+    Gaussian prior: S = ``draws · chains`` independent draws of the exact Normal posterior
+    (β ~ N(Ridge fit, σ²(G + λI)⁻¹), the centred intercept α ~ N(ȳ, σ²/n) independently,
+    β₀ = α − x̄ᵀβ; diagnostics None). Laplace prior: NUTS on the sufficient statistics.
+    """
+    p = stats.n_features
+    lam = prior.penalty(sigma)
+    if isinstance(prior, GaussianPrior):
+        rng = np.random.default_rng(random_seed)
+        G = np.asarray(stats.sxx) if fit_intercept else stats.gram(fit_intercept=False).xtx
+        xty = np.asarray(stats.sxy) if fit_intercept else stats.gram(fit_intercept=False).xty
+        L = np.linalg.cholesky(G + lam * np.eye(p))
+        mean = scipy.linalg.cho_solve((L, True), xty)
+        z = rng.standard_normal((draws * chains, p))
+        # (G + λI)⁻¹ = L⁻ᵀL⁻¹: β = mean + σ·L⁻ᵀz has that covariance times σ²
+        beta = mean + sigma * scipy.linalg.solve_triangular(L, z.T, lower=True, trans="T").T
+        if fit_intercept:
+            alpha = stats.y_mean + sigma / np.sqrt(stats.n) * rng.standard_normal(draws * chains)
+            icpt = alpha - beta @ np.asarray(stats.x_mean)
+        else:
+            icpt = np.zeros(draws * chains)
+        return beta, icpt, None
+    from bayesreg.sampling import diagnose, sample_from_stats
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)  # the caller reports
+        idata = sample_from_stats(
+            stats,
+            prior,
+            sigma,
+            fit_intercept=fit_intercept,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            cores=1,
+            random_seed=random_seed,
+            progressbar=False,
+        )
+    post = idata["posterior"]
+    beta = post["beta"].transpose("chain", "draw", "feature").values.reshape(-1, p)
+    icpt = (
+        post["intercept"].transpose("chain", "draw").values.reshape(-1)
+        if "intercept" in post
+        else np.zeros(beta.shape[0])
+    )
+    return beta, icpt, diagnose(idata)
+
+
 def _nuts_intervals(
     stats: Any,
     scales: NDArray[np.float64],
@@ -263,8 +324,6 @@ def _nuts_intervals(
     NDArray[np.float64],
 ]:
     """Central intervals of the NUTS draws of β at each prior scale b."""
-    from bayesreg.sampling import diagnose, sample_from_stats
-
     k, p = scales.size, stats.n_features
     mean = np.empty((k, p))
     lower = {prob: np.empty((k, p)) for prob in BANDS}
@@ -273,28 +332,15 @@ def _nuts_intervals(
     bad: list[str] = []
     for i, b in enumerate(scales):
         seed = None if random_seed is None else int(random_seed) + i
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SamplingWarning)  # reported once, below
-            idata = sample_from_stats(
-                stats,
-                LaplacePrior(float(b)),
-                sigma,
-                fit_intercept=fit_intercept,
-                draws=draws,
-                tune=tune,
-                chains=chains,
-                cores=1,
-                random_seed=seed,
-                progressbar=False,
-            )
-        beta = idata["posterior"]["beta"].transpose("chain", "draw", "feature").values
-        flat = beta.reshape(-1, p)
+        flat, _, d = posterior_draws(
+            stats, LaplacePrior(float(b)), sigma, fit_intercept,
+            draws=draws, tune=tune, chains=chains, random_seed=seed,
+        )  # fmt: skip
         mean[i] = flat.mean(axis=0)
         for prob in BANDS:
             lower[prob][i], upper[prob][i] = np.quantile(
                 flat, [0.5 - prob / 2.0, 0.5 + prob / 2.0], axis=0
             )
-        d = diagnose(idata)
         rhat[i], ess[i] = d.rhat_max, d.ess_bulk_min
         if d.problems:
             bad.append(f"b = {b:.3g}")

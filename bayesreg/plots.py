@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "plot_calibration",
+    "plot_choices",
     "plot_forest",
     "plot_path",
     "plot_posterior_predictive",
@@ -417,6 +418,33 @@ def plot_path(
         f"σ = {path.noise_sigma:.4g} fixed"
     )
     ax.legend(fontsize="x-small", ncol=2, framealpha=0.9)
+    return fig
+
+
+def plot_choices(report: Any, *, ax: Axes | None = None) -> Figure:
+    """Every method's λ of a :class:`~bayesreg.choose.PenaltyChoice` on one λ axis.
+
+    The cross-validation curve (mean ± one standard error) is drawn when CV ran; each
+    method's λ is a vertical line, its range (when it has one) a band of the same colour.
+    """
+    fig, ax = _figure_axes(ax, (8.0, 4.8))
+    if report.cv_curve is not None:
+        lams, mean, se = (np.asarray(v, dtype=np.float64) for v in report.cv_curve)
+        ax.fill_between(lams, mean - se, mean + se, color="0.85", label="CV mean ± 1 se")
+        ax.plot(lams, mean, color="0.3", linewidth=1.5, label="CV error (mean over folds)")
+        ax.set_ylabel("cross-validated mean squared error")
+    else:
+        ax.set_yticks([])
+    for k, c in enumerate(report.choices.values()):
+        color = f"C{k % 10}"
+        if c.lam_low is not None and c.lam_high is not None and c.lam_high > c.lam_low:
+            ax.axvspan(c.lam_low, c.lam_high, color=color, alpha=0.12, linewidth=0)
+        ax.axvline(c.lam, color=color, linewidth=2,
+                   label=f"{c.method}: λ = {c.lam:.3g} ({report.scale_name} = {c.scale:.3g})")
+    ax.set_xscale("log")
+    ax.set_xlabel("λ (log scale)")
+    ax.set_title(f"Which λ? ({report.prior} prior, σ = {report.noise_sigma:.4g} fixed)")
+    ax.legend(fontsize="x-small", framealpha=0.9)
     return fig
 
 

@@ -110,7 +110,7 @@ def _column_list(text: str) -> list[str]:
     return cols
 
 
-def _add_data_args(p: argparse.ArgumentParser) -> None:
+def _add_data_args(p: argparse.ArgumentParser, *, scale: bool = True) -> None:
     p.add_argument(
         "--data",
         required=True,
@@ -133,12 +133,13 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--prior", required=True, choices=["laplace", "gaussian"], help="prior on the coefficients"
     )
-    p.add_argument(
-        "--scale",
-        required=True,
-        type=_positive_float,
-        help="prior scale: b for laplace, σ′ for gaussian",
-    )
+    if scale:
+        p.add_argument(
+            "--scale",
+            required=True,
+            type=_positive_float,
+            help="prior scale: b for laplace, σ′ for gaussian",
+        )
     p.add_argument(
         "--noise-sigma",
         type=_positive_float,
@@ -197,6 +198,30 @@ def build_parser() -> argparse.ArgumentParser:
         "density (which a smooth optimizer cannot solve: shown disagreeing)",
     )
     check.add_argument("--json", action="store_true", help="print only the JSON report")
+
+    choose = sub.add_parser(
+        "choose",
+        help="which λ? cross-validation, evidence, hyperprior, LOO and BIC side by side",
+        **common,
+    )
+    _add_data_args(choose, scale=False)
+    choose.add_argument(
+        "--methods",
+        type=_column_list,
+        default=["cv", "evidence", "hyperprior", "loo", "bic"],
+        help="comma-separated subset of cv,evidence,hyperprior,loo,bic (bic: laplace only)",
+    )
+    choose.add_argument("--folds", type=_positive_int, default=5, help="cross-validation folds")
+    choose.add_argument("--seed", type=_nonneg_int, default=0, help="random seed (reproducible)")
+    choose.add_argument(
+        "--draws", type=_positive_int, default=1000, help="posterior draws per chain (NUTS, LOO)"
+    )
+    choose.add_argument(
+        "--tune", type=_nonneg_int, default=1000, help="NUTS tuning steps per chain"
+    )
+    choose.add_argument("--chains", type=_positive_int, default=2, help="chains")
+    choose.add_argument("--plot", help="draw every choice over the CV curve to this image file")
+    choose.add_argument("--json", action="store_true", help="print only the JSON report")
 
     samp = sub.add_parser("sample", help="NUTS posterior sampling with a summary table", **common)
     _add_data_args(samp)
@@ -269,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _run_demo(args)
             if args.command == "check":
                 return _run_check(args)
+            if args.command == "choose":
+                return _run_choose(args)
             return _run_sample(args)
     except (InputError, ValueError, ImportError, OSError) as exc:
         if isinstance(exc, BrokenPipeError):  # e.g. `bayesreg check ... | head`
@@ -390,6 +417,53 @@ def _run_check(args: argparse.Namespace) -> int:
     )
     print(report.to_json() if args.json else str(report))
     return EXIT_OK if report.agree else EXIT_FAILED_CHECK
+
+
+def _run_choose(args: argparse.Namespace) -> int:
+    from bayesreg.choose import METHODS, choose_penalty
+
+    if args.family != "gaussian":
+        raise InputError("choose is for --family gaussian (evidence, hyperprior and LOO are)")
+    if args.standardize:
+        raise InputError("--standardize is not supported by choose; standardize the file first")
+    unknown = [m for m in args.methods if m not in METHODS]
+    if unknown or not args.methods:
+        raise InputError(f"--methods: unknown {unknown}; choose from {','.join(METHODS)}")
+    if "bic" in args.methods and args.prior == "gaussian":
+        raise InputError("--methods bic is for --prior laplace (the Lasso's df is its support)")
+    plot_path = _plot_path(args.plot)
+    X, y, names = _load(args)
+    from bayesreg.priors import make_prior
+
+    with warnings.catch_warnings(record=True) as caught, _progress_to_stderr(False):
+        warnings.simplefilter("always")
+        report = choose_penalty(
+            X,
+            y,
+            make_prior(args.prior, 1.0),
+            methods=args.methods,
+            noise_sigma=args.noise_sigma,
+            fit_intercept=not args.no_intercept,
+            feature_names=names,
+            cv=args.folds,
+            random_seed=args.seed,
+            draws=args.draws,
+            tune=args.tune,
+            chains=args.chains,
+        )
+    for w in caught:
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning)):
+            continue
+        print(f"bayesreg: warning: {str(w.message).strip().splitlines()[0]}", file=sys.stderr)
+    print(report.to_json() if args.json else str(report))
+    if plot_path is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        report.plot().savefig(plot_path, dpi=120, bbox_inches="tight")
+        if not args.json:
+            print(f"choices plot written to {plot_path}")
+    return EXIT_OK
 
 
 def _run_demo(args: argparse.Namespace) -> int:

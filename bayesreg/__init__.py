@@ -21,6 +21,7 @@ from bayesreg.conventions import (  # noqa: E402
     to_sklearn_C,
 )
 from bayesreg.datasets import load_diabetes  # noqa: E402
+from bayesreg.evidence import EvidenceResult, empirical_bayes  # noqa: E402
 from bayesreg.exceptions import ConvergenceWarning, SamplingWarning  # noqa: E402
 from bayesreg.families import Binomial, Gaussian, Poisson, get_family  # noqa: E402
 from bayesreg.map import MapEstimate, map_find_map, map_scipy  # noqa: E402
@@ -90,6 +91,7 @@ __all__ = [
     "Binomial",
     "ConvergenceWarning",
     "EquivalenceReport",
+    "EvidenceResult",
     "GLMPathResult",
     "GLMResult",
     "Gaussian",
@@ -110,6 +112,7 @@ __all__ = [
     "build_model",
     "build_model_from_stats",
     "check_equivalence",
+    "empirical_bayes",
     "estimate_noise_sigma",
     "from_glmnet_lambda",
     "from_half_rss",

@@ -11,8 +11,10 @@ How the intervals are computed:
 * Gaussian prior: exactly. With σ fixed and the flat intercept integrated out, the
   posterior of β is Normal with mean the Ridge fit and covariance σ²(X_cᵀX_c + λI)⁻¹; one
   eigendecomposition of X_cᵀX_c gives every λ.
-* Laplace prior: NUTS on the sufficient statistics (:func:`bayesreg.sampling.sample_from_stats`),
-  one run per λ (its cost is O(p²) per gradient, whatever n), with R-hat and ESS recorded
+* Laplace prior: MCMC on the p × p sufficient statistics, whatever n: by default the
+  Park–Casella Gibbs sampler of the scale mixture βⱼ | τⱼ² ~ N(0, τⱼ²), τⱼ² ~ Exp(rate
+  1/(2b²)) at fixed b and σ (one p × p Cholesky per draw), or NUTS
+  (:func:`bayesreg.sampling.sample_from_stats`, ``sampler="nuts"``); R-hat and ESS recorded
   per λ.
 
 Gaussian family only: the sufficient statistics and the closed form are Gaussian-specific.
@@ -65,9 +67,9 @@ class PosteriorPath:
     lower, upper : dict of float to ndarray of shape (n_lams, p)
         Central posterior intervals: ``lower[0.94]``, ``upper[0.94]``, ``lower[0.5]``, ...
     method : str
-        ``"exact"`` (Gaussian prior) or ``"nuts"`` (Laplace prior).
+        ``"exact"`` (Gaussian prior), ``"gibbs"`` or ``"nuts"`` (Laplace prior).
     rhat_max, ess_bulk_min : ndarray of shape (n_lams,) or None
-        NUTS diagnostics per λ (None for the exact method).
+        Sampler diagnostics per λ (None for the exact method).
     feature_names : list of str
     seconds : float
     """
@@ -111,6 +113,7 @@ def posterior_path(
     tune: int = 1000,
     chains: int = 2,
     random_seed: int | None = None,
+    sampler: str = "gibbs",
 ) -> PosteriorPath:
     """MAP path and posterior intervals of every coefficient over a grid of λ.
 
@@ -132,9 +135,13 @@ def posterior_path(
         Flat-prior intercept.
     feature_names : sequence of str, optional
     draws, tune, chains : int
-        NUTS settings per λ (Laplace prior only).
+        Sampler settings per λ (Laplace prior only): kept draws and discarded steps per
+        chain.
     random_seed : int, optional
-        Seed of the NUTS runs (run k uses ``random_seed + k``).
+        Seed of the runs (run k uses ``random_seed + k``).
+    sampler : {"gibbs", "nuts"}, default "gibbs"
+        Laplace prior: the Park–Casella Gibbs sampler on the p × p statistics (fast; each
+        draw one p × p Cholesky) or NUTS (:func:`posterior_draws`).
 
     Returns
     -------
@@ -163,10 +170,10 @@ def posterior_path(
 
         mp = lasso_path(Xa, ya, grid, fit_intercept=fit_intercept)
         coef, intercept = mp.coefs, mp.intercepts
-        mean, lower, upper, rhat, ess = _nuts_intervals(
-            stats, scales, sigma.value, fit_intercept, draws, tune, chains, random_seed
+        mean, lower, upper, rhat, ess = _sampled_intervals(
+            stats, scales, sigma.value, fit_intercept, draws, tune, chains, random_seed, sampler
         )
-        method = "nuts"
+        method = sampler
     else:
         from bayesreg.solvers import ridge_closed_form
 
@@ -257,30 +264,52 @@ def posterior_draws(
     tune: int = 1000,
     chains: int = 2,
     random_seed: int | None = None,
+    sampler: str = "gibbs",
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], Any]:
     """Draws ``(beta (S, p), intercept (S,), diagnostics)`` of the fixed-σ posterior.
 
     Gaussian prior: S = ``draws · chains`` independent draws of the exact Normal posterior
     (β ~ N(Ridge fit, σ²(G + λI)⁻¹), the centred intercept α ~ N(ȳ, σ²/n) independently,
-    β₀ = α − x̄ᵀβ; diagnostics None). Laplace prior: NUTS on the sufficient statistics.
+    β₀ = α − x̄ᵀβ; diagnostics None). Laplace prior: ``sampler="gibbs"`` (default), the
+    Park–Casella Gibbs sampler of the scale-mixture form at fixed b and σ, on the p × p
+    statistics (each draw one p × p Cholesky: a 20-point path in seconds); ``"nuts"``:
+    PyMC's NUTS on the sufficient statistics. Either way ``chains`` chains of ``draws``
+    after ``tune`` discarded steps, with R-hat and ESS in the diagnostics.
     """
     p = stats.n_features
     lam = prior.penalty(sigma)
+    G = np.asarray(stats.sxx) if fit_intercept else stats.gram(fit_intercept=False).xtx
+    xty = np.asarray(stats.sxy) if fit_intercept else stats.gram(fit_intercept=False).xty
+    rng = np.random.default_rng(random_seed)
+
+    def intercepts(beta: NDArray[np.float64]) -> NDArray[np.float64]:
+        if not fit_intercept:
+            return np.zeros(beta.shape[0])
+        alpha = stats.y_mean + sigma / np.sqrt(stats.n) * rng.standard_normal(beta.shape[0])
+        return alpha - beta @ np.asarray(stats.x_mean)
+
+    if sampler not in ("gibbs", "nuts"):
+        raise ValueError(f"sampler must be 'gibbs' or 'nuts'; got {sampler!r}")
+    if isinstance(prior, LaplacePrior) and sampler == "gibbs":
+        import xarray as xr
+
+        from bayesreg.evidence import _LaplaceGibbs
+        from bayesreg.sampling import diagnose
+
+        chain = [_LaplaceGibbs(G, xty, sigma, rng) for _ in range(chains)]
+        out = np.stack([c.draws(prior.scale, tune, draws) for c in chain])  # (chains, draws, p)
+        tree = xr.DataTree.from_dict(
+            {"posterior": xr.Dataset({"beta": (("chain", "draw", "feature"), out)})}
+        )
+        beta = out.reshape(-1, p)
+        return beta, intercepts(beta), diagnose(tree)
     if isinstance(prior, GaussianPrior):
-        rng = np.random.default_rng(random_seed)
-        G = np.asarray(stats.sxx) if fit_intercept else stats.gram(fit_intercept=False).xtx
-        xty = np.asarray(stats.sxy) if fit_intercept else stats.gram(fit_intercept=False).xty
         L = np.linalg.cholesky(G + lam * np.eye(p))
         mean = scipy.linalg.cho_solve((L, True), xty)
         z = rng.standard_normal((draws * chains, p))
         # (G + λI)⁻¹ = L⁻ᵀL⁻¹: β = mean + σ·L⁻ᵀz has that covariance times σ²
         beta = mean + sigma * scipy.linalg.solve_triangular(L, z.T, lower=True, trans="T").T
-        if fit_intercept:
-            alpha = stats.y_mean + sigma / np.sqrt(stats.n) * rng.standard_normal(draws * chains)
-            icpt = alpha - beta @ np.asarray(stats.x_mean)
-        else:
-            icpt = np.zeros(draws * chains)
-        return beta, icpt, None
+        return beta, intercepts(beta), None
     from bayesreg.sampling import diagnose, sample_from_stats
 
     with warnings.catch_warnings():
@@ -307,7 +336,7 @@ def posterior_draws(
     return beta, icpt, diagnose(idata)
 
 
-def _nuts_intervals(
+def _sampled_intervals(
     stats: Any,
     scales: NDArray[np.float64],
     sigma: float,
@@ -316,6 +345,7 @@ def _nuts_intervals(
     tune: int,
     chains: int,
     random_seed: int | None,
+    sampler: str,
 ) -> tuple[
     NDArray[np.float64],
     dict[float, NDArray[np.float64]],
@@ -323,7 +353,7 @@ def _nuts_intervals(
     NDArray[np.float64],
     NDArray[np.float64],
 ]:
-    """Central intervals of the NUTS draws of β at each prior scale b."""
+    """Central intervals of the sampled draws of β at each prior scale b."""
     k, p = scales.size, stats.n_features
     mean = np.empty((k, p))
     lower = {prob: np.empty((k, p)) for prob in BANDS}
@@ -334,7 +364,7 @@ def _nuts_intervals(
         seed = None if random_seed is None else int(random_seed) + i
         flat, _, d = posterior_draws(
             stats, LaplacePrior(float(b)), sigma, fit_intercept,
-            draws=draws, tune=tune, chains=chains, random_seed=seed,
+            draws=draws, tune=tune, chains=chains, random_seed=seed, sampler=sampler,
         )  # fmt: skip
         mean[i] = flat.mean(axis=0)
         for prob in BANDS:
@@ -346,7 +376,7 @@ def _nuts_intervals(
             bad.append(f"b = {b:.3g}")
     if bad:
         warnings.warn(
-            f"NUTS diagnostics flag problems at {', '.join(bad)}: run more draws / tuning "
+            f"{sampler} diagnostics flag problems at {', '.join(bad)}: run more draws / tuning "
             "steps before trusting those intervals",
             SamplingWarning,
             stacklevel=3,

@@ -660,6 +660,28 @@ class _LaplaceGibbs:
         self.omega = omega
         return out
 
+    def draws(self, b: float, burn: int, n_keep: int) -> NDArray[np.float64]:
+        """``n_keep`` draws of β (after ``burn`` discarded ones) of the posterior at b."""
+        p = self.gram.shape[0]
+        self.omega = np.full(p, 1.0 / (2.0 * b * b))
+        s2 = self.sigma**2
+        out = np.empty((n_keep, p))
+        A = self.gram.copy()
+        diag = np.diag(self.gram).copy()
+        idx = np.arange(p)
+        shape = 1.0 / (b * b)
+        omega = self.omega
+        for it in range(burn + n_keep):
+            A[idx, idx] = diag + s2 * omega
+            L = np.linalg.cholesky(A)
+            Linv = np.linalg.inv(L)
+            beta = Linv.T @ (Linv @ self.xty + self.sigma * self.rng.standard_normal(p))
+            if it >= burn:
+                out[it - burn] = beta
+            omega = self.rng.wald(1.0 / (b * np.maximum(np.abs(beta), 1e-300)), shape)
+        self.omega = omega
+        return out
+
 
 def _folded_normal_mean(mu: NDArray[np.float64], var: NDArray[np.float64]) -> NDArray[np.float64]:
     """E|Z| for Z ~ N(μ, v): √(2v/π)·exp(−μ²/(2v)) + μ·erf(μ/√(2v))."""

@@ -85,16 +85,18 @@ def test_gaussian_draws_have_the_exact_moments():
     assert alpha.std() == pytest.approx(sigma / np.sqrt(len(y)), rel=0.05)
 
 
-def test_laplace_path_is_the_lasso_path_with_the_gibbs_posterior():
+@pytest.mark.parametrize(("sampler", "draws"), [("nuts", 1500), ("gibbs", 6000)])
+def test_laplace_path_is_the_lasso_path_with_the_gibbs_posterior(sampler, draws):
     X, y = make()
     sigma = 1.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", br.SamplingWarning)
         pp = br.posterior_path(
-            X, y, "laplace", n_lams=3, eps=0.05, noise_sigma=sigma, draws=1500, tune=700,
-            random_seed=3,
+            X, y, "laplace", n_lams=3, eps=0.05, noise_sigma=sigma, draws=draws, tune=700,
+            random_seed=3, sampler=sampler,
         )  # fmt: skip
-    assert pp.method == "nuts" and pp.rhat_max.shape == (3,)
+    assert pp.method == sampler and pp.rhat_max.shape == (3,)
+    assert np.all(pp.rhat_max < 1.02)
     for k, lam in enumerate(pp.lams):
         sk = Lasso(alpha=br.to_sklearn_alpha(lam, len(y), "l1"), tol=1e-14, max_iter=10**6)
         sk.fit(X, y)

@@ -20,6 +20,7 @@ from bayesreg.conventions import (  # noqa: E402
     to_sklearn_alpha,
     to_sklearn_C,
 )
+from bayesreg.cv import CVResult, ICResult, cross_validate, information_criteria  # noqa: E402
 from bayesreg.datasets import load_diabetes  # noqa: E402
 from bayesreg.exceptions import ConvergenceWarning, SamplingWarning  # noqa: E402
 from bayesreg.families import Binomial, Gaussian, Poisson, get_family  # noqa: E402
@@ -81,12 +82,14 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Binomial",
+    "CVResult",
     "ConvergenceWarning",
     "EquivalenceReport",
     "GLMPathResult",
     "GLMResult",
     "Gaussian",
     "GaussianPrior",
+    "ICResult",
     "L1Penalty",
     "L2Penalty",
     "LaplacePrior",
@@ -103,6 +106,7 @@ __all__ = [
     "build_model",
     "build_model_from_stats",
     "check_equivalence",
+    "cross_validate",
     "estimate_noise_sigma",
     "from_glmnet_lambda",
     "from_half_rss",
@@ -111,6 +115,7 @@ __all__ = [
     "get_family",
     "glm_cd",
     "glm_path",
+    "information_criteria",
     "lambda_max",
     "lasso_cd",
     "lasso_path",

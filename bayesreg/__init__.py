@@ -20,6 +20,7 @@ from bayesreg.conventions import (  # noqa: E402
     to_sklearn_alpha,
     to_sklearn_C,
 )
+from bayesreg.cv import CVResult, ICResult, cross_validate, information_criteria  # noqa: E402
 from bayesreg.datasets import load_diabetes  # noqa: E402
 from bayesreg.evidence import EvidenceResult, empirical_bayes  # noqa: E402
 from bayesreg.exceptions import ConvergenceWarning, SamplingWarning  # noqa: E402
@@ -89,6 +90,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Binomial",
+    "CVResult",
     "ConvergenceWarning",
     "EquivalenceReport",
     "EvidenceResult",
@@ -96,6 +98,7 @@ __all__ = [
     "GLMResult",
     "Gaussian",
     "GaussianPrior",
+    "ICResult",
     "L1Penalty",
     "L2Penalty",
     "LaplacePrior",
@@ -112,6 +115,7 @@ __all__ = [
     "build_model",
     "build_model_from_stats",
     "check_equivalence",
+    "cross_validate",
     "empirical_bayes",
     "estimate_noise_sigma",
     "from_glmnet_lambda",
@@ -121,6 +125,7 @@ __all__ = [
     "get_family",
     "glm_cd",
     "glm_path",
+    "information_criteria",
     "lambda_max",
     "lasso_cd",
     "lasso_path",

@@ -33,11 +33,10 @@ import scipy.linalg
 import scipy.stats
 from numpy.typing import ArrayLike, NDArray
 
-from bayesreg._validation import check_penalties, check_positive_int, check_scale
 from bayesreg.exceptions import SamplingWarning
 from bayesreg.model import prepare_design, resolve_noise_sigma
-from bayesreg.optimality import lambda_scale, rss_gradient_at_zero
-from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, make_prior
+from bayesreg.optimality import lambda_grid
+from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, prior_class
 
 __all__ = ["PosteriorPath", "posterior_draws", "posterior_path"]
 
@@ -105,7 +104,7 @@ def posterior_path(
     *,
     lams: ArrayLike | None = None,
     n_lams: int = 20,
-    eps: float = 1e-2,
+    eps: float | None = None,
     noise_sigma: float | None = None,
     fit_intercept: bool = True,
     feature_names: Sequence[str] | None = None,
@@ -124,11 +123,11 @@ def posterior_path(
     prior : {"laplace", "gaussian"} or a Prior, default "laplace"
         The prior family; its scale is set by each λ (an instance's own scale is ignored).
     lams : array-like, optional
-        The λ values (RSS scaling, > 0). Default: ``n_lams`` values log-spaced from λ_max
-        (Laplace; all coefficients zero there) or from 10 × the data's curvature scale
-        2·trace(X_cᵀX_c)/p (Gaussian) down to ``eps`` times that.
+        The λ values (RSS scaling, > 0). Default: ``n_lams`` values of the grid of
+        :func:`bayesreg.optimality.lambda_grid` (from λ_max for the Laplace prior, from 10³ ×
+        the curvature scale for the Gaussian, down to ``eps`` times that).
     n_lams : int, default 20
-    eps : float, default 1e-2
+    eps : float, optional
     noise_sigma : float, optional
         The fixed noise σ (default: the least-squares estimate with n − p − 1 dof).
     fit_intercept : bool, default True
@@ -153,14 +152,14 @@ def posterior_path(
         When a NUTS run has R-hat > 1.01 or bulk ESS < 400 (the λ are named).
     """
     t0 = time.perf_counter()
-    prior_cls = _prior_class(prior)
+    prior_cls = prior_class(prior)
     Xa, ya, names, _ = prepare_design(
         X, y, feature_names, fit_intercept=fit_intercept, standardize=False
     )
     sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept)
-    n_lams = check_positive_int(n_lams, "n_lams")
-    eps = check_scale(eps, "eps")
-    grid = _grid(Xa, ya, prior_cls, lams, n_lams, eps, fit_intercept)
+    grid = lambda_grid(
+        Xa, ya, prior_cls.regularizer, fit_intercept, lams=lams, n_lambdas=n_lams, eps=eps
+    )
     scales = np.array([prior_cls.from_penalty(lam, sigma.value).scale for lam in grid])
     from bayesreg.suffstats import SufficientStats
 
@@ -200,37 +199,6 @@ def posterior_path(
         rhat,
         ess,
     )
-
-
-def _prior_class(prior: str | Prior) -> type[LaplacePrior] | type[GaussianPrior]:
-    if isinstance(prior, LaplacePrior | GaussianPrior):
-        return type(prior)
-    if isinstance(prior, str):
-        return type(make_prior(prior, 1.0))
-    raise ValueError(f"prior must be 'laplace', 'gaussian' or a prior object; got {prior!r}")
-
-
-def _grid(
-    X: Any,
-    y: NDArray[np.float64],
-    prior_cls: type[Prior],
-    lams: ArrayLike | None,
-    n_lams: int,
-    eps: float,
-    fit_intercept: bool,
-) -> NDArray[np.float64]:
-    if lams is not None:
-        grid = check_penalties(lams)
-        if np.any(grid <= 0):
-            raise ValueError("lams must all be > 0 (λ = 0 is no prior)")
-        return np.sort(grid)[::-1]
-    if prior_cls is LaplacePrior:
-        top = rss_gradient_at_zero(X, y, fit_intercept)
-    else:
-        top = 10.0 * lambda_scale(X, y, GaussianPrior.regularizer, fit_intercept)
-    if not top > 0:
-        raise ValueError("y is constant (or X is zero): every λ gives the same, zero, fit")
-    return top * np.logspace(0.0, np.log10(eps), n_lams)
 
 
 def _gaussian_intervals(

@@ -35,11 +35,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bayesreg._validation import check_positive_int
 from bayesreg.exceptions import SamplingWarning
 from bayesreg.model import prepare_design, resolve_noise_sigma
-from bayesreg.optimality import lambda_scale
-from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, describe_prior
+from bayesreg.optimality import lambda_grid, lambda_scale
+from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, describe_prior, prior_class
 
 __all__ = ["METHODS", "LOOResult", "PenaltyChoice", "choose_penalty", "loo_curve"]
 
@@ -69,7 +68,7 @@ def loo_curve(
     *,
     lams: ArrayLike | None = None,
     n_lams: int = 12,
-    eps: float = 1e-2,
+    eps: float | None = None,
     noise_sigma: float | None = None,
     fit_intercept: bool = True,
     draws: int = 1000,
@@ -87,13 +86,15 @@ def loo_curve(
     import arviz_stats as azs
     import xarray as xr
 
-    from bayesreg.bayes_path import _grid, _prior_class, posterior_draws
+    from bayesreg.bayes_path import posterior_draws
     from bayesreg.suffstats import SufficientStats
 
-    prior_cls = _prior_class(prior)
+    prior_cls = prior_class(prior)
     Xa, ya, names, _ = prepare_design(X, y, None, fit_intercept=fit_intercept, standardize=False)
     sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept).value
-    grid = _grid(Xa, ya, prior_cls, lams, check_positive_int(n_lams, "n_lams"), eps, fit_intercept)
+    grid = lambda_grid(
+        Xa, ya, prior_cls.regularizer, fit_intercept, lams=lams, n_lambdas=n_lams, eps=eps
+    )
     stats = SufficientStats.from_arrays(Xa, ya, names)
     k = grid.size
     elpd, se, kmax = np.empty(k), np.empty(k), np.empty(k)
@@ -215,9 +216,7 @@ def choose_penalty(
     -------
     PenaltyChoice
     """
-    from bayesreg.bayes_path import _prior_class
-
-    prior_cls = _prior_class(prior)
+    prior_cls = prior_class(prior)
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
         raise ValueError(f"methods must be a non-empty subset of {list(METHODS)}; got {unknown}")
@@ -242,7 +241,10 @@ def choose_penalty(
         if m not in methods:
             continue
         t0 = time.perf_counter()
-        lam, low, high, note, extra = runners[m](ctx)
+        if m == "loo":
+            lam, low, high, note, extra = _by_loo(ctx, [c.lam for c in choices.values()])
+        else:
+            lam, low, high, note, extra = runners[m](ctx)
         if m == "cv":
             curve = extra
         choices[m] = Choice(
@@ -340,9 +342,15 @@ def _by_hyperprior(ctx: _Context) -> _Answer:
     return med, lo, hi, note, None
 
 
-def _by_loo(ctx: _Context) -> _Answer:
+def _by_loo(ctx: _Context, found: Sequence[float] = ()) -> _Answer:
+    # over the λ the other methods chose, widened tenfold each way (else the default grid)
+    lams = (
+        np.logspace(np.log10(min(found) / 10), np.log10(max(found) * 10), 15)
+        if found
+        else None
+    )
     res = loo_curve(
-        ctx.X, ctx.y, ctx.prior_cls.name, noise_sigma=ctx.sigma,
+        ctx.X, ctx.y, ctx.prior_cls.name, lams=lams, noise_sigma=ctx.sigma,
         fit_intercept=ctx.fit_intercept, draws=ctx.draws, tune=ctx.tune, chains=ctx.chains,
         random_seed=ctx.seed,
     )  # fmt: skip

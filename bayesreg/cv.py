@@ -53,20 +53,13 @@ import numpy as np
 import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 
-from bayesreg._validation import check_penalties, check_scale
+from bayesreg._validation import check_scale
 from bayesreg.families import Family, Gaussian, get_family
 from bayesreg.model import check_family_Xy, estimate_noise_sigma, resolve_noise_sigma
-from bayesreg.optimality import lambda_scale
+from bayesreg.optimality import EPS_L1_GAUSSIAN, lambda_grid
 from bayesreg.penalties import Penalty
-from bayesreg.priors import PRIORS, LaplacePrior, Prior
+from bayesreg.priors import LaplacePrior, Prior, prior_class
 from bayesreg.solvers import glm_cd, glm_path, lasso_cd, lasso_path, ridge_closed_form
-
-#: Top of the default Ridge grid, in units of the data's curvature scale (``lambda_scale``):
-#: there every direction of average curvature is shrunk by a factor ~1/1000 (nearly null).
-_L2_TOP = 1e3
-#: Default ratio of the smallest to the largest λ of each default grid.
-_EPS_L1_GAUSSIAN = 1e-3  # lasso_path's and LassoCV's default
-_EPS_L2 = 1e-9  # Ridge: from 1e3 down to 1e-6 times the curvature scale
 
 Criterion = Literal["aic", "bic"]
 _Index = NDArray[np.intp]
@@ -273,7 +266,7 @@ def cross_validate(
     CVResult
     """
     fam = get_family(family)
-    prior_cls = _prior_class(prior)
+    prior_cls = prior_class(prior)
     pen: Penalty = prior_cls.regularizer
     Xa, ya = check_family_Xy(X, y, fam)
     n = Xa.shape[0]
@@ -281,7 +274,7 @@ def cross_validate(
         raise ValueError(f"scale_lambda must be True or False; got {scale_lambda!r}")
     tol_v = None if tol is None else check_scale(tol, "tol")
     folds = _folds(cv, n, random_state)
-    grid = _grid(Xa, ya, lams, pen, fam, fit_intercept, n_lambdas, eps)
+    grid = lambda_grid(Xa, ya, pen, fit_intercept, fam, lams=lams, n_lambdas=n_lambdas, eps=eps)
     noise = _noise(Xa, ya, noise_sigma, fit_intercept, fam)
     # rows are sliced once per fold: CSR for that, the solvers convert to CSC themselves
     Xrows = Xa.tocsr() if scipy.sparse.issparse(Xa) else Xa
@@ -334,7 +327,7 @@ def information_criteria(
     noise_sigma: float | None = None,
     fit_intercept: bool = True,
     n_lambdas: int = 100,
-    eps: float = _EPS_L1_GAUSSIAN,
+    eps: float = EPS_L1_GAUSSIAN,
     tol: float | None = None,
 ) -> ICResult:
     """AIC or BIC along the Lasso path, as scikit-learn's ``LassoLarsIC``, and its best λ.
@@ -372,7 +365,7 @@ def information_criteria(
     Xa, ya = check_family_Xy(X, y, fam)
     n = Xa.shape[0]
     pen = LaplacePrior.regularizer
-    grid = _grid(Xa, ya, lams, pen, fam, fit_intercept, n_lambdas, eps)
+    grid = lambda_grid(Xa, ya, pen, fit_intercept, fam, lams=lams, n_lambdas=n_lambdas, eps=eps)
     if noise_sigma is None:
         est = estimate_noise_sigma(Xa, ya, fit_intercept=fit_intercept)
         sigma, estimated = est.value, True
@@ -406,16 +399,6 @@ def information_criteria(
 
 # ---------------------------------------------------------------------------------------------
 # private machinery
-
-
-def _prior_class(prior: object) -> type[Prior]:
-    if isinstance(prior, Prior):
-        return type(prior)
-    if isinstance(prior, str) and prior.lower() in PRIORS:
-        return PRIORS[prior.lower()]
-    raise ValueError(
-        f"prior must be one of {', '.join(repr(k) for k in PRIORS)} or a Prior; got {prior!r}"
-    )
 
 
 def _one_se_rule(cv_mean: NDArray[np.float64], cv_se: NDArray[np.float64]) -> tuple[int, int]:
@@ -476,43 +459,6 @@ def _fold_indices(idx: object, n: int, k: int, name: str) -> _Index:
             f"cv fold {k}: {name} indices must lie in [0, {n}); got {arr.min()} to {arr.max()}"
         )
     return np.unique(arr).astype(np.intp)
-
-
-def _grid(
-    Xa: Any,
-    ya: NDArray[np.float64],
-    lams: ArrayLike | None,
-    pen: Penalty,
-    fam: Family,
-    fit_intercept: bool,
-    n_lambdas: int,
-    eps: float | None,
-) -> NDArray[np.float64]:
-    if lams is not None:
-        grid = np.sort(check_penalties(lams))[::-1].copy()
-        if grid[-1] <= 0:
-            raise ValueError(f"lams must all be > 0; got min {grid[-1]!r}")
-        return grid
-    if isinstance(n_lambdas, bool) or not isinstance(n_lambdas, int | np.integer) or n_lambdas < 1:
-        raise ValueError(f"n_lambdas must be a positive integer; got {n_lambdas!r}")
-    n, p = Xa.shape
-    if eps is None:
-        if pen.name == "l2":
-            eps = _EPS_L2
-        elif isinstance(fam, Gaussian):
-            eps = _EPS_L1_GAUSSIAN
-        else:
-            eps = 1e-2 if n < p else 1e-4
-    eps = check_scale(eps, "eps")
-    if eps >= 1.0:
-        raise ValueError(f"eps must be < 1 (the smallest over the largest λ); got {eps!r}")
-    scale = lambda_scale(Xa, ya, pen, fit_intercept, fam)
-    if not scale > 0.0:
-        raise ValueError(
-            "the data give no scale for λ (y constant after centering, or X all zero): give lams"
-        )
-    top = scale if pen.name == "l1" else _L2_TOP * scale
-    return top * np.logspace(0.0, math.log10(eps), int(n_lambdas))
 
 
 def _noise(

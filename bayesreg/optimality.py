@@ -8,10 +8,14 @@ optimizer), its quality is measured here, against the penalized objective
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 import scipy.sparse
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
+from bayesreg._validation import check_penalties, check_scale
 from bayesreg.families import Family, Gaussian, lambda_max_of, null_eta_of
 from bayesreg.penalties import Penalty
 
@@ -104,3 +108,58 @@ def lambda_scale(
         return float(w[0]) * float(norms2.sum()) / max(X.shape[1], 1)
     Xc = X - X.mean(axis=0) if fit_intercept else X
     return float(w[0]) * float(np.einsum("ij,ij->", Xc, Xc)) / max(X.shape[1], 1)
+
+
+#: Top of the default Ridge grid, in units of the data's curvature scale (``lambda_scale``):
+#: there every direction of average curvature is shrunk by a factor ~1/1000 (nearly null).
+L2_GRID_TOP = 1e3
+#: Default ratio of the smallest to the largest λ of each default grid.
+EPS_L1_GAUSSIAN = 1e-3  # lasso_path's and LassoCV's default
+EPS_L2 = 1e-9  # Ridge: from 1e3 down to 1e-6 times the curvature scale
+
+
+def lambda_grid(
+    Xa: Any,
+    ya: NDArray[np.float64],
+    pen: Penalty,
+    fit_intercept: bool = True,
+    fam: Family | None = None,
+    *,
+    lams: ArrayLike | None = None,
+    n_lambdas: int = 100,
+    eps: float | None = None,
+) -> NDArray[np.float64]:
+    """The λ grid, decreasing: ``lams`` validated, or the default one of the data's scale.
+
+    Default: ``n_lambdas`` values log-spaced from λ_max (L1; the smallest λ with an all-zero
+    fit) or from 10³ × the mean curvature of the deviance at the null fit (L2,
+    :func:`lambda_scale`) down to ``eps`` times that (default eps: 1e-3 for the Gaussian
+    Lasso, as ``lasso_path`` and scikit-learn's ``LassoCV``; glmnet's 1e-2 (n < p) or 1e-4
+    for the other families; 1e-9 for Ridge, i.e. down to 10⁻⁶ × the curvature scale).
+    """
+    fam = Gaussian() if fam is None else fam
+    if lams is not None:
+        grid = np.sort(check_penalties(lams))[::-1].copy()
+        if grid[-1] <= 0:
+            raise ValueError(f"lams must all be > 0; got min {grid[-1]!r}")
+        return grid
+    if isinstance(n_lambdas, bool) or not isinstance(n_lambdas, int | np.integer) or n_lambdas < 1:
+        raise ValueError(f"n_lambdas must be a positive integer; got {n_lambdas!r}")
+    n, p = Xa.shape
+    if eps is None:
+        if pen.name == "l2":
+            eps = EPS_L2
+        elif isinstance(fam, Gaussian):
+            eps = EPS_L1_GAUSSIAN
+        else:
+            eps = 1e-2 if n < p else 1e-4
+    eps = check_scale(eps, "eps")
+    if eps >= 1.0:
+        raise ValueError(f"eps must be < 1 (the smallest over the largest λ); got {eps!r}")
+    scale = lambda_scale(Xa, ya, pen, fit_intercept, fam)
+    if not scale > 0.0:
+        raise ValueError(
+            "the data give no scale for λ (y constant after centering, or X all zero): give lams"
+        )
+    top = scale if pen.name == "l1" else L2_GRID_TOP * scale
+    return top * np.logspace(0.0, math.log10(eps), int(n_lambdas))

@@ -513,3 +513,14 @@ def _positive_lam(lam: float) -> float:
     if lam == 0.0:
         raise ValueError("lam must be > 0: λ = 0 corresponds to an infinitely wide prior")
     return lam
+
+
+def prior_class(prior: object) -> type[Prior]:
+    """The prior class named by ``prior`` (``"laplace"``, ``"gaussian"``) or of an instance."""
+    if isinstance(prior, Prior):
+        return type(prior)
+    if isinstance(prior, str) and prior.lower() in PRIORS:
+        return PRIORS[prior.lower()]
+    raise ValueError(
+        f"prior must be one of {', '.join(repr(k) for k in PRIORS)} or a Prior; got {prior!r}"
+    )

@@ -109,7 +109,7 @@ def test_choose_penalty_bad_input():
 def test_cli_choose(tmp_path):
     X, y = make(n=100, p=3)
     path = tmp_path / "d.csv"
-    path.write_text("a,b,c,y\n" + "\n".join(",".join(map(str, [*r, t])) for r, t in zip(X, y)))
+    path.write_text("a,b,c,y\n" + "\n".join(",".join(map(str, [*r, t])) for r, t in zip(X, y, strict=True)))
     base = ["choose", "--data", str(path), "--target", "y", "--prior", "laplace"]
     res = run_cli(*base, "--methods", "cv,evidence,bic", "--json")
     assert res.returncode == 0, res.stderr
@@ -122,3 +122,15 @@ def test_cli_choose(tmp_path):
     assert res.returncode == 2 and "unknown ['magic']" in res.stderr
     res = run_cli(*base[:-1], "gaussian", "--methods", "bic")
     assert res.returncode == 2 and "laplace" in res.stderr
+
+
+def test_gaussian_evidence_is_read_back_at_the_common_sigma():
+    """The evidence estimates σ jointly; the report reads its σ′ back at the report's σ."""
+    X, y = make(n=100, p=4, seed=3)
+    rep = br.choose_penalty(X, y, "gaussian", methods=("evidence",))
+    eb = empirical_bayes(X, y, "gaussian")
+    sigma = br.estimate_noise_sigma(X, y).value
+    assert eb.noise_sigma != pytest.approx(sigma, rel=1e-9)  # a different σ...
+    c = rep.choices["evidence"]
+    assert c.scale == pytest.approx(eb.prior.scale, rel=1e-12)  # ...the same prior,
+    assert c.lam == pytest.approx(sigma**2 / eb.prior.scale**2, rel=1e-12)  # λ = σ²/σ′²

@@ -109,7 +109,8 @@ def test_choose_penalty_bad_input():
 def test_cli_choose(tmp_path):
     X, y = make(n=100, p=3)
     path = tmp_path / "d.csv"
-    path.write_text("a,b,c,y\n" + "\n".join(",".join(map(str, [*r, t])) for r, t in zip(X, y, strict=True)))
+    rows = (",".join(map(str, [*r, t])) for r, t in zip(X, y, strict=True))
+    path.write_text("a,b,c,y\n" + "\n".join(rows))
     base = ["choose", "--data", str(path), "--target", "y", "--prior", "laplace"]
     res = run_cli(*base, "--methods", "cv,evidence,bic", "--json")
     assert res.returncode == 0, res.stderr

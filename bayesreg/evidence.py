@@ -84,7 +84,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -633,53 +633,48 @@ class _LaplaceGibbs:
         self.omega = np.ones(gram.shape[0])
         self.started = False
 
-    def run(self, b: float, burn: int, n_keep: int) -> NDArray[np.float64]:
-        """``n_keep`` draws of E[Σⱼ|βⱼ| | ω, y]/p after ``burn`` discarded draws at b."""
+    def _steps(
+        self, b: float, burn: int, n_keep: int
+    ) -> Iterator[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]]:
+        """Gibbs sweeps at b (β | ω, then ω | β); yields ``(mean, L⁻¹, β)`` of the kept ones.
+
+        β | ω ~ N(A⁻¹X_cᵀy_c, σ²A⁻¹) with A = X_cᵀX_c + σ²·diag(ω) = LLᵀ, so
+        ``mean = L⁻ᵀL⁻¹X_cᵀy_c`` and ``β = mean + σL⁻ᵀz``; then
+        ωⱼ | βⱼ ~ InverseGaussian(mean 1/(b|βⱼ|), shape 1/b²).
+        """
         p = self.gram.shape[0]
-        if not self.started:  # prior mean of ω = 1/τ² is infinite; start at 1/E[τ²]
-            self.omega = np.full(p, 1.0 / (2.0 * b * b))
-            self.started = True
         s2 = self.sigma**2
-        out = np.empty(n_keep)
         A = self.gram.copy()
         diag = np.diag(self.gram).copy()
         idx = np.arange(p)
         shape = 1.0 / (b * b)
-        omega = self.omega
         for it in range(burn + n_keep):
-            A[idx, idx] = diag + s2 * omega
-            L = np.linalg.cholesky(A)
-            Linv = np.linalg.inv(L)
+            A[idx, idx] = diag + s2 * self.omega
+            Linv = np.linalg.inv(np.linalg.cholesky(A))
             mean = Linv.T @ (Linv @ self.xty)
-            if it >= burn:
-                var = s2 * np.einsum("ij,ij->j", Linv, Linv)
-                out[it - burn] = float(np.mean(_folded_normal_mean(mean, var)))
             beta = mean + self.sigma * (Linv.T @ self.rng.standard_normal(p))
-            absb = np.maximum(np.abs(beta), 1e-300)
-            omega = self.rng.wald(1.0 / (b * absb), shape)
-        self.omega = omega
+            self.omega = self.rng.wald(1.0 / (b * np.maximum(np.abs(beta), 1e-300)), shape)
+            if it >= burn:
+                yield mean, Linv, beta
+
+    def run(self, b: float, burn: int, n_keep: int) -> NDArray[np.float64]:
+        """``n_keep`` draws of E[Σⱼ|βⱼ| | ω, y]/p after ``burn`` discarded draws at b."""
+        if not self.started:  # prior mean of ω = 1/τ² is infinite; start at 1/E[τ²]
+            self.omega = np.full(self.gram.shape[0], 1.0 / (2.0 * b * b))
+            self.started = True
+        s2 = self.sigma**2
+        out = np.empty(n_keep)
+        for k, (mean, Linv, _) in enumerate(self._steps(b, burn, n_keep)):
+            var = s2 * np.einsum("ij,ij->j", Linv, Linv)
+            out[k] = float(np.mean(_folded_normal_mean(mean, var)))
         return out
 
     def draws(self, b: float, burn: int, n_keep: int) -> NDArray[np.float64]:
         """``n_keep`` draws of β (after ``burn`` discarded ones) of the posterior at b."""
-        p = self.gram.shape[0]
-        self.omega = np.full(p, 1.0 / (2.0 * b * b))
-        s2 = self.sigma**2
-        out = np.empty((n_keep, p))
-        A = self.gram.copy()
-        diag = np.diag(self.gram).copy()
-        idx = np.arange(p)
-        shape = 1.0 / (b * b)
-        omega = self.omega
-        for it in range(burn + n_keep):
-            A[idx, idx] = diag + s2 * omega
-            L = np.linalg.cholesky(A)
-            Linv = np.linalg.inv(L)
-            beta = Linv.T @ (Linv @ self.xty + self.sigma * self.rng.standard_normal(p))
-            if it >= burn:
-                out[it - burn] = beta
-            omega = self.rng.wald(1.0 / (b * np.maximum(np.abs(beta), 1e-300)), shape)
-        self.omega = omega
+        self.omega = np.full(self.gram.shape[0], 1.0 / (2.0 * b * b))
+        out = np.empty((n_keep, self.gram.shape[0]))
+        for k, (_, _, beta) in enumerate(self._steps(b, burn, n_keep)):
+            out[k] = beta
         return out
 
 

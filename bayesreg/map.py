@@ -395,47 +395,34 @@ def _map_scipy_glm(
             H[k:, k:] = _weighted_gram(Xa, x_mean, w) + prior_hess(theta[k:])
             return H / scale
 
-        theta, nit, restarts, last_resid = theta0, 0, 0, np.inf
-        while True:
-            res = minimize(
-                fun, theta, jac=True, hess=hess, method="trust-exact",
-                options=_OPTIONS["trust-exact"],
-            )  # fmt: skip
-            nit += int(res.nit)
-            beta = par.to_coef(res.x[k:])
-            icpt = float(res.x[0] - x_mean @ beta) if k else 0.0
-            resid = optimality_residual(
-                Xa, ya, beta, icpt, lam, prior.regularizer, fit_intercept, fam
-            )
-            # far from the start, the trust region's ratio test can fail on the rounding of
-            # f − f(θ_ref): move the reference to where it stopped and go on
-            if res.success or not _restart(formulation, resid, last_resid, restarts):
-                break
-            restarts, last_resid = restarts + 1, resid
-            theta = res.x
-            set_reference(theta)
+        kwargs: dict[str, Any] = {"hess": hess, "method": "trust-exact"}
+        options = _OPTIONS["trust-exact"]
     else:
-        theta, nit, restarts, last_resid = theta0, 0, 0, np.inf
-        bounds = [(None, None)] * k + list(par.bounds)
-        while True:
-            res = minimize(
-                fun, theta, jac=True, method="L-BFGS-B", bounds=bounds,
-                options=_OPTIONS["L-BFGS-B"],
-            )  # fmt: skip
-            nit += int(res.nit)
-            beta = par.to_coef(res.x[k:])
-            icpt = float(res.x[0] - x_mean @ beta) if k else 0.0
-            resid = optimality_residual(
-                Xa, ya, beta, icpt, lam, prior.regularizer, fit_intercept, fam
-            )
-            if not _restart(formulation, resid, last_resid, restarts):
-                break
-            restarts, last_resid = restarts + 1, resid
-            theta = res.x
-            set_reference(theta)
+        kwargs = {"method": "L-BFGS-B", "bounds": [(None, None)] * k + list(par.bounds)}
+        options = _OPTIONS["L-BFGS-B"]
+
+    def residual(x: NDArray[np.float64]) -> float:
+        beta = par.to_coef(x[k:])
+        icpt = float(x[0] - x_mean @ beta) if k else 0.0
+        return optimality_residual(Xa, ya, beta, icpt, lam, prior.regularizer, fit_intercept, fam)
+
+    theta, nit, restarts, last_resid = theta0, 0, 0, np.inf
+    while True:
+        res = minimize(fun, theta, jac=True, options=options, **kwargs)
+        nit += int(res.nit)
+        resid = residual(res.x)
+        # L-BFGS-B can stall on its curvature model, and far from the start the trust
+        # region's ratio test can fail on the rounding of f − f(θ_ref): restart from where
+        # it stopped, with the reference moved there
+        if (res.success and "hess" in kwargs) or not _restart(
+            formulation, resid, last_resid, restarts
+        ):
+            break
+        restarts, last_resid = restarts + 1, resid
+        theta = res.x
+        set_reference(theta)
     beta = par.to_coef(res.x[k:])
     intercept = float(res.x[0] - x_mean @ beta) if k else 0.0
-    resid = optimality_residual(Xa, ya, beta, intercept, lam, prior.regularizer, fit_intercept, fam)
     converged = bool(res.success) or (formulation != "naive" and resid <= _CERTIFIED_RESIDUAL)
     message = str(res.message)
     if restarts:

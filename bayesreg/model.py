@@ -78,54 +78,29 @@ def estimate_noise_sigma(X: ArrayLike, y: ArrayLike, *, fit_intercept: bool = Tr
     Xa, ya = check_Xy(X, y, accept_sparse=True)
     n, p = Xa.shape
     dof = _residual_dof(n, p, fit_intercept)
-    if scipy.sparse.issparse(Xa):
-        return _noise_sigma_sparse(Xa, ya, fit_intercept, dof)
     with np.errstate(over="ignore", invalid="ignore"):
-        design = center(Xa, ya, fit_intercept, order="C")
-        total = float(design.yc @ design.yc)
+        if scipy.sparse.issparse(Xa):
+            # never densified: the coefficients from the dense p × p normal equations of the
+            # centered design (n > p here), the RSS from the residuals themselves (implicit
+            # centering); it is stationary at the optimum, so an error δ in the coefficients
+            # changes it only by δᵀX_cᵀX_cδ
+            x_mean, norms2 = sparse_column_stats(Xa, fit_intercept)
+            Xc: Any = centered_operator(Xa, x_mean, norms2 > 0)
+            yc = ya - (float(ya.mean()) if fit_intercept else 0.0)
+        else:
+            design = center(Xa, ya, fit_intercept, order="C")
+            Xc, yc = design.Xc, design.yc
+        total = float(yc @ yc)
         if not np.isfinite(total):
             raise ValueError(
                 "y has values too large: its sum of squares overflows float64, so the noise "
                 "sigma cannot be estimated; rescale y"
             )
-        coef, *_ = np.linalg.lstsq(design.Xc, design.yc, rcond=None)
-        r = design.yc - design.Xc @ coef
-        rss = float(r @ r)
-    if not np.isfinite(rss):
-        raise ValueError(
-            "X or y has values too large: the least-squares residuals overflow float64, so the "
-            "noise sigma cannot be estimated; rescale the data"
-        )
-    return _noise_from_rss(rss, dof, total)
-
-
-def _noise_sigma_sparse(
-    X: scipy.sparse.sparray | scipy.sparse.spmatrix,
-    y: NDArray[np.float64],
-    fit_intercept: bool,
-    dof: int,
-) -> NoiseSigma:
-    """:func:`estimate_noise_sigma` on a sparse X, never densified.
-
-    The least-squares coefficients come from the dense p × p normal equations of the
-    centered design (n > p here), and the RSS from the residuals themselves,
-    ``r = y_c − X_c b`` (implicit centering): it is stationary at the optimum, so an error δ
-    in b changes it only by δᵀX_cᵀX_cδ.
-    """
-    x_mean, norms2 = sparse_column_stats(X, fit_intercept)
-    y_mean = float(y.mean()) if fit_intercept else 0.0
-    yc = y - y_mean
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = float(yc @ yc)
-    if not np.isfinite(total):
-        raise ValueError(
-            "y has values too large: its sum of squares overflows float64, so the noise "
-            "sigma cannot be estimated; rescale y"
-        )
-    g = sparse_centered_gram(X, y, fit_intercept)
-    coef, *_ = np.linalg.lstsq(g.gram, g.xty, rcond=None)
-    Xc = centered_operator(X, x_mean, norms2 > 0)
-    with np.errstate(over="ignore", invalid="ignore"):
+        if scipy.sparse.issparse(Xa):
+            g = sparse_centered_gram(Xa, ya, fit_intercept)
+            coef, *_ = np.linalg.lstsq(g.gram, g.xty, rcond=None)
+        else:
+            coef, *_ = np.linalg.lstsq(Xc, yc, rcond=None)
         r = yc - Xc @ coef
         rss = float(r @ r)
     if not np.isfinite(rss):

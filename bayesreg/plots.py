@@ -235,14 +235,7 @@ def plot_posterior_predictive(
     probs = sorted((_check_prob(b, "bands") for b in bands), reverse=True)
     if not probs:
         raise ValueError("bands must contain at least one probability")
-    beta = _beta_draws(idata)
-    if Xa.shape[1] != beta.shape[1]:
-        raise ValueError(
-            f"X has {Xa.shape[1]} columns but the posterior has {beta.shape[1]} coefficients"
-        )
-    intercept = _intercept_draws(idata)
-    step = max(1, int(np.ceil(beta.shape[0] / max(int(max_draws), 1))))
-    beta, intercept = beta[::step], intercept[::step]
+    beta, intercept, step = _thinned_draws(idata, Xa.shape[1], max_draws)
     if (x_grid is None) != (X_grid is None):
         raise ValueError("give both x_grid and X_grid, or neither")
     xc, Xcurve = xa, Xa
@@ -334,14 +327,8 @@ def plot_calibration(
     if not isinstance(n_bins, int | np.integer) or not 1 <= n_bins <= ya.shape[0]:
         raise ValueError(f"n_bins must be an integer in [1, n = {ya.shape[0]}]; got {n_bins!r}")
     prob = _check_prob(hdi_prob, "hdi_prob")
-    beta = _beta_draws(idata)
-    if Xa.shape[1] != beta.shape[1]:
-        raise ValueError(
-            f"X has {Xa.shape[1]} columns but the posterior has {beta.shape[1]} coefficients"
-        )
-    intercept = _intercept_draws(idata)
-    step = max(1, int(np.ceil(beta.shape[0] / max(int(max_draws), 1))))
-    mu = fam.mean(intercept[::step, None] + beta[::step] @ Xa.T)  # (draws, n)
+    beta, intercept, _ = _thinned_draws(idata, Xa.shape[1], max_draws)
+    mu = fam.mean(intercept[:, None] + beta @ Xa.T)  # (draws, n)
     mean_mu = mu.mean(axis=0)
     bins = np.array_split(np.argsort(mean_mu, kind="stable"), int(n_bins))
     pred = np.array([mean_mu[b].mean() for b in bins])
@@ -501,6 +488,17 @@ def _beta_draws(idata: xr.DataTree) -> NDArray[np.float64]:
     beta = _posterior(idata)["beta"].transpose("chain", "draw", "feature")
     values = np.asarray(beta.values, dtype=np.float64)
     return values.reshape(-1, values.shape[-1])
+
+
+def _thinned_draws(
+    idata: xr.DataTree, p: int, max_draws: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """``(beta (S, p), intercept (S,), step)``: at most ``max_draws`` evenly thinned draws."""
+    beta = _beta_draws(idata)
+    if p != beta.shape[1]:
+        raise ValueError(f"X has {p} columns but the posterior has {beta.shape[1]} coefficients")
+    step = max(1, int(np.ceil(beta.shape[0] / max(int(max_draws), 1))))
+    return beta[::step], _intercept_draws(idata)[::step], step
 
 
 def _intercept_draws(idata: xr.DataTree) -> NDArray[np.float64]:

@@ -39,6 +39,7 @@ EXPECTED = {
     "04_map_laplace_gaussian.ipynb",
     "05_posterior_uncertainty.ipynb",
     "06_logistic_laplace_l1.ipynb",
+    "07_choosing_lambda.ipynb",
 }
 
 ALLOWED_MODULES = frozenset(

@@ -225,11 +225,12 @@ for (k in 2:30) {
   }
   B <- as.matrix(coef(f))
   for (j in seq_along(lam)) cat(th, median(ts), sprintf("%.17g", B[, j]), "\n")
+  if (median(ts) > as.numeric(a[9])) break  # tighter thresholds only cost more
 }
 """
 
 
-def glmnet_time_to_target(family, penalty, X, y, lams, target, repeats):
+def glmnet_time_to_target(family, penalty, X, y, lams, target, repeats, budget):
     if shutil.which("Rscript") is None:
         return None
     n, p = X.shape
@@ -242,7 +243,8 @@ def glmnet_time_to_target(family, penalty, X, y, lams, target, repeats):
             fh.write(_R_SCRIPT)
         alpha = "1" if penalty == "l1" else "0"
         proc = subprocess.run(
-            ["Rscript", fr, fx, fy, str(n), str(p), lam_g, family, str(repeats), alpha],
+            ["Rscript", fr, fx, fy, str(n), str(p), lam_g, family, str(repeats), alpha,
+             repr(budget)],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
     if proc.returncode != 0:
@@ -305,7 +307,7 @@ def main() -> None:
             k: time_to_target(f, family, penalty, X, y, lams, args.target, repeats, budget)
             for k, f in peers(family, penalty).items()
         }
-        glm = glmnet_time_to_target(family, penalty, X, y, lams, args.target, repeats)
+        glm = glmnet_time_to_target(family, penalty, X, y, lams, args.target, repeats, budget)
         if glm is not None:
             results["glmnet (R)"] = glm
         print(f"\n{name}" + (f"  (--small: {n}x{p})" if args.small else ""))

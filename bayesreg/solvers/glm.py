@@ -81,6 +81,7 @@ _INNER_FRACTION = 0.05
 _MAX_EPOCHS = 2000  # coordinate sweeps per Newton step
 _PATTERN_AFTER = 20  # L1 sweeps before the model is solved on their sign pattern
 _PATTERN_FLOPS = 2e9  # largest n·|S|² spent forming a pattern's weighted Gram matrix
+_PATTERN_TRIES = 8  # active-set steps (coefficients dropped at 0) per pattern solve
 _MAX_PN_STEPS = 50  # Newton steps per working set before the full check
 _ARMIJO = 1e-4
 _MAX_BACKTRACK = 60
@@ -582,20 +583,52 @@ def _pattern_solve(
     else:
         H = XS.T @ (w[:, None] * XS)
     H -= w_sum * np.outer(m_s, m_s)
-    if l1:
-        signs = np.sign(b_cur[sel])
-        rhs -= lam * signs
-    else:
+    if not l1:
         H.flat[:: sel.size + 1] += 2.0 * lam
+        x = _solve_or_none(H, rhs)
+        if x is None:
+            return None
+        out = np.zeros(ws.size)
+        out[sel] = x
+        return out
+    # L1, an active-set loop on the face of b_cur's orthant: if the pattern's solution flips
+    # signs, move from the current point towards it until the first coefficient reaches 0
+    # (the model decreases along the way: it is convex on the face, with its minimum at the
+    # solution), drop that coefficient, and solve again on the smaller pattern (a sub-block
+    # of the same system).
+    b = b_cur[sel].copy()
+    keep = np.arange(sel.size)
+    for _ in range(_PATTERN_TRIES):
+        signs = np.sign(b[keep])
+        x = _solve_or_none(H[np.ix_(keep, keep)], rhs[keep] - lam * signs)
+        if x is None:
+            break
+        flipped = np.sign(x) != signs
+        if not flipped.any():
+            b[keep] = x
+            break
+        cur = b[keep]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_hit = np.where(flipped, cur / (cur - x), np.inf)
+        t = float(np.min(t_hit))
+        b[keep] = cur + t * (x - cur)
+        b[keep[t_hit <= t]] = 0.0
+        keep = keep[b[keep] != 0.0]
+        if keep.size == 0:
+            break
+    if np.array_equal(b, b_cur[sel]):
+        return None
+    out = np.zeros(ws.size)
+    out[sel] = b
+    return out
+
+
+def _solve_or_none(H: NDArray[np.float64], rhs: NDArray[np.float64]) -> NDArray[np.float64] | None:
     try:
         x = np.linalg.solve(H, rhs)
     except np.linalg.LinAlgError:
         return None
-    if not np.all(np.isfinite(x)) or (l1 and not np.all(np.sign(x) == signs)):
-        return None
-    out = np.zeros(ws.size)
-    out[sel] = x
-    return out
+    return x if np.all(np.isfinite(x)) else None
 
 
 def _gaussian(

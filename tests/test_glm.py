@@ -310,6 +310,19 @@ def test_certified_optimality(family, penalty, fit_intercept, case):
 
 
 @pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("tol", [0.3, 1e-2, 1e-4])
+def test_certificate_is_honest_at_any_tol(family, tol):
+    # Many active features: the first working sets (10, 20, ... features) miss most of them,
+    # so a residual taken over the working set alone would claim convergence too early.
+    X, y = make(family, 300, 200, k=60, seed=16, scale=0.3)
+    lam = 0.01 * lam_max(family, X, y)
+    res = glm_cd(X, y, lam, family=family, tol=tol)
+    independent = kkt(family, X, y, res, "l1")
+    assert res.kkt == pytest.approx(independent, rel=1e-6, abs=1e-12)
+    assert res.converged and independent <= tol
+
+
+@pytest.mark.parametrize("family", FAMILIES)
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_lambda_max_gives_all_zeros(family, fit_intercept):
     X, y = make(family, 100, 20, seed=7)
@@ -375,6 +388,9 @@ def test_sparse_equals_dense(family, penalty, fit_intercept):
     np.testing.assert_allclose(rs.coef, rd.coef, rtol=0, atol=1e-9)
     assert rs.intercept == pytest.approx(rd.intercept, abs=1e-9)
     np.testing.assert_array_equal(rs.support, rd.support)
+    # the same algorithm in exact arithmetic: the same Newton steps (a wrong sparse model
+    # gradient would still converge, through the line search and the full check, but slower)
+    assert rs.n_iter == rd.n_iter
     assert kkt(family, X, y, rs, penalty, fit_intercept) <= KKT_TOL
     csr = glm_cd(sp.csr_matrix(X), y, lam, **kw)  # other formats: converted to CSC once
     np.testing.assert_allclose(csr.coef, rs.coef, rtol=0, atol=1e-12)

@@ -44,6 +44,9 @@ from bayesreg.solvers import glm_cd, lasso_cd, ridge_closed_form
 if TYPE_CHECKING:
     import pytensor.tensor as pt
 
+#: KKT residual to which :meth:`Prior.solve` certifies a binomial or Poisson fit by default.
+_GLM_TOL = 1e-12
+
 #: How the coefficients enter a PyMC model built for optimization or sampling.
 #: ``"exact"``: a parametrization whose MAP is exactly the penalized fit and that a
 #: gradient-based optimizer can reach (see :class:`LaplacePrior`); ``"naive"``: the textbook
@@ -154,12 +157,13 @@ class Prior(ABC):
         """Analytic solution of the penalized problem ``D + λR`` for this prior's penalty.
 
         The Gaussian family (default) uses the prior's own solver (:attr:`solver_name`);
-        the binomial and Poisson families :func:`~bayesreg.solvers.glm_cd`. Extra keyword
-        arguments (e.g. ``tol``) go to the solver.
+        the binomial and Poisson families :func:`~bayesreg.solvers.glm_cd`, by default to a
+        KKT residual of 1e-12. Extra keyword arguments (e.g. ``tol``) go to the solver.
         """
         fam = Gaussian() if family is None else get_family(family)
         if isinstance(fam, Gaussian):
             return self._solve_gaussian(X, y, lam, fit_intercept=fit_intercept, **kwargs)
+        kwargs.setdefault("tol", _GLM_TOL)  # a reference: certified to 1e-12 (or rounding)
         res = glm_cd(
             X,
             y,

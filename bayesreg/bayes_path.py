@@ -26,7 +26,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.linalg
@@ -66,7 +66,8 @@ class PosteriorPath:
     lower, upper : dict of float to ndarray of shape (n_lams, p)
         Central posterior intervals: ``lower[0.94]``, ``upper[0.94]``, ``lower[0.5]``, ...
     method : str
-        ``"exact"`` (Gaussian prior), ``"gibbs"`` or ``"nuts"`` (Laplace prior).
+        ``"exact"`` (Gaussian prior), ``"gibbs"``, ``"nuts"`` or ``"gibbs+nuts"`` (Laplace
+        prior; ``samplers`` has the one of each λ).
     rhat_max, ess_bulk_min : ndarray of shape (n_lams,) or None
         Sampler diagnostics per λ (None for the exact method).
     feature_names : list of str
@@ -89,6 +90,8 @@ class PosteriorPath:
     seconds: float
     rhat_max: NDArray[np.float64] | None = None
     ess_bulk_min: NDArray[np.float64] | None = None
+    #: The sampler of each λ: "exact", "gibbs" or "nuts".
+    samplers: tuple[str, ...] = ()
 
     def plot(self, **kwargs: Any) -> Any:
         """:func:`bayesreg.plots.plot_path` of this path."""
@@ -112,7 +115,7 @@ def posterior_path(
     tune: int = 1000,
     chains: int = 2,
     random_seed: int | None = None,
-    sampler: str = "gibbs",
+    sampler: str = "auto",
 ) -> PosteriorPath:
     """MAP path and posterior intervals of every coefficient over a grid of λ.
 
@@ -139,9 +142,11 @@ def posterior_path(
         small and the posterior hugs 0), 1000 for NUTS.
     random_seed : int, optional
         Seed of the runs (run k uses ``random_seed + k``).
-    sampler : {"gibbs", "nuts"}, default "gibbs"
+    sampler : {"auto", "gibbs", "nuts"}, default "auto"
         Laplace prior: the Park–Casella Gibbs sampler on the p × p statistics (fast; each
-        draw one p × p Cholesky) or NUTS (:func:`posterior_draws`).
+        draw one p × p Cholesky), NUTS, or (``"auto"``) Gibbs with NUTS where the Gibbs
+        chains fail their diagnostics (:func:`posterior_draws`); ``samplers`` says which
+        ran at each λ.
 
     Returns
     -------
@@ -155,7 +160,7 @@ def posterior_path(
     t0 = time.perf_counter()
     prior_cls = prior_class(prior)
     if draws is None:
-        draws = 4000 if sampler == "gibbs" else 1000
+        draws = 1000 if sampler == "nuts" else 4000
     Xa, ya, names, _ = prepare_design(
         X, y, feature_names, fit_intercept=fit_intercept, standardize=False
     )
@@ -172,13 +177,14 @@ def posterior_path(
 
         mp = lasso_path(Xa, ya, grid, fit_intercept=fit_intercept)
         coef, intercept = mp.coefs, mp.intercepts
-        mean, lower, upper, rhat, ess = _sampled_intervals(
+        mean, lower, upper, rhat, ess, used = _sampled_intervals(
             stats, scales, sigma.value, fit_intercept, draws, tune, chains, random_seed, sampler
         )
-        method = sampler
+        method = "+".join(dict.fromkeys(used))  # e.g. "gibbs", or "gibbs+nuts" (per λ: samplers)
     else:
         from bayesreg.solvers import ridge_closed_form
 
+        used = ["exact"] * grid.size
         rr = ridge_closed_form(Xa, ya, grid, fit_intercept=fit_intercept)
         coef, intercept = np.atleast_2d(rr.coef), np.atleast_1d(rr.intercept)
         mean, lower, upper = _gaussian_intervals(stats, coef, grid, sigma.value, fit_intercept)
@@ -201,6 +207,7 @@ def posterior_path(
         time.perf_counter() - t0,
         rhat,
         ess,
+        tuple(used),
     )
 
 
@@ -225,6 +232,15 @@ def _gaussian_intervals(
     return coef.copy(), lower, upper
 
 
+class Draws(NamedTuple):
+    """Posterior draws of :func:`posterior_draws` and how they were made."""
+
+    beta: NDArray[np.float64]
+    intercept: NDArray[np.float64]
+    diagnostics: Any
+    sampler: str
+
+
 def posterior_draws(
     stats: Any,
     prior: Prior,
@@ -235,18 +251,32 @@ def posterior_draws(
     tune: int = 1000,
     chains: int = 2,
     random_seed: int | None = None,
-    sampler: str = "gibbs",
-) -> tuple[NDArray[np.float64], NDArray[np.float64], Any]:
-    """Draws ``(beta (S, p), intercept (S,), diagnostics)`` of the fixed-σ posterior.
+    sampler: str = "auto",
+) -> Draws:
+    """Draws of the fixed-σ posterior: β (S, p), the intercept (S,), diagnostics, sampler.
 
     Gaussian prior: S = ``draws · chains`` independent draws of the exact Normal posterior
     (β ~ N(Ridge fit, σ²(G + λI)⁻¹), the centred intercept α ~ N(ȳ, σ²/n) independently,
-    β₀ = α − x̄ᵀβ; diagnostics None). Laplace prior: ``sampler="gibbs"`` (default), the
-    Park–Casella Gibbs sampler of the scale-mixture form at fixed b and σ, on the p × p
-    statistics (each draw one p × p Cholesky: a 20-point path in seconds); ``"nuts"``:
-    PyMC's NUTS on the sufficient statistics. Either way ``chains`` chains of ``draws``
-    after ``tune`` discarded steps, with R-hat and ESS in the diagnostics.
+    β₀ = α − x̄ᵀβ; diagnostics None). Laplace prior: ``sampler="gibbs"``, the Park–Casella
+    Gibbs sampler of the scale-mixture form at fixed b and σ, on the p × p statistics (each
+    draw one p × p Cholesky); ``"nuts"``: PyMC's NUTS on the sufficient statistics;
+    ``"auto"`` (default): Gibbs, and NUTS (1000 draws per chain) instead where the Gibbs
+    chains fail their diagnostics (it mixes slowly where the posterior hugs 0: small b,
+    large n). Either way ``chains`` chains after ``tune`` discarded steps, with R-hat and
+    ESS in the diagnostics.
     """
+    if sampler not in ("auto", "gibbs", "nuts"):
+        raise ValueError(f"sampler must be 'auto', 'gibbs' or 'nuts'; got {sampler!r}")
+    kw = {"tune": tune, "chains": chains, "random_seed": random_seed}
+    if sampler == "auto":
+        out = posterior_draws(
+            stats, prior, sigma, fit_intercept, draws=draws, sampler="gibbs", **kw
+        )
+        if out.diagnostics is None or not out.diagnostics.problems:
+            return out
+        return posterior_draws(
+            stats, prior, sigma, fit_intercept, draws=min(draws, 1000), sampler="nuts", **kw
+        )
     p = stats.n_features
     lam = prior.penalty(sigma)
     G = np.asarray(stats.sxx) if fit_intercept else stats.gram(fit_intercept=False).xtx
@@ -259,8 +289,6 @@ def posterior_draws(
         alpha = stats.y_mean + sigma / np.sqrt(stats.n) * rng.standard_normal(beta.shape[0])
         return alpha - beta @ np.asarray(stats.x_mean)
 
-    if sampler not in ("gibbs", "nuts"):
-        raise ValueError(f"sampler must be 'gibbs' or 'nuts'; got {sampler!r}")
     if isinstance(prior, LaplacePrior) and sampler == "gibbs":
         import xarray as xr
 
@@ -273,14 +301,14 @@ def posterior_draws(
             {"posterior": xr.Dataset({"beta": (("chain", "draw", "feature"), out)})}
         )
         beta = out.reshape(-1, p)
-        return beta, intercepts(beta), diagnose(tree)
+        return Draws(beta, intercepts(beta), diagnose(tree), "gibbs")
     if isinstance(prior, GaussianPrior):
         L = np.linalg.cholesky(G + lam * np.eye(p))
         mean = scipy.linalg.cho_solve((L, True), xty)
         z = rng.standard_normal((draws * chains, p))
         # (G + λI)⁻¹ = L⁻ᵀL⁻¹: β = mean + σ·L⁻ᵀz has that covariance times σ²
         beta = mean + sigma * scipy.linalg.solve_triangular(L, z.T, lower=True, trans="T").T
-        return beta, intercepts(beta), None
+        return Draws(beta, intercepts(beta), None, "exact")
     from bayesreg.sampling import diagnose, sample_from_stats
 
     with warnings.catch_warnings():
@@ -304,7 +332,7 @@ def posterior_draws(
         if "intercept" in post
         else np.zeros(beta.shape[0])
     )
-    return beta, icpt, diagnose(idata)
+    return Draws(beta, icpt, diagnose(idata), "nuts")
 
 
 def _sampled_intervals(
@@ -323,20 +351,24 @@ def _sampled_intervals(
     dict[float, NDArray[np.float64]],
     NDArray[np.float64],
     NDArray[np.float64],
+    list[str],
 ]:
-    """Central intervals of the sampled draws of β at each prior scale b."""
+    """Central intervals of the sampled draws of β at each prior scale b (and the samplers)."""
     k, p = scales.size, stats.n_features
     mean = np.empty((k, p))
     lower = {prob: np.empty((k, p)) for prob in BANDS}
     upper = {prob: np.empty((k, p)) for prob in BANDS}
     rhat, ess = np.full(k, np.nan), np.full(k, np.nan)
     bad: list[str] = []
+    used: list[str] = []
     for i, b in enumerate(scales):
         seed = None if random_seed is None else int(random_seed) + i
-        flat, _, d = posterior_draws(
+        out = posterior_draws(
             stats, LaplacePrior(float(b)), sigma, fit_intercept,
             draws=draws, tune=tune, chains=chains, random_seed=seed, sampler=sampler,
         )  # fmt: skip
+        flat, d = out.beta, out.diagnostics
+        used.append(out.sampler)
         mean[i] = flat.mean(axis=0)
         for prob in BANDS:
             lower[prob][i], upper[prob][i] = np.quantile(
@@ -347,9 +379,9 @@ def _sampled_intervals(
             bad.append(f"b = {b:.3g}")
     if bad:
         warnings.warn(
-            f"{sampler} diagnostics flag problems at {', '.join(bad)}: run more draws / tuning "
+            f"MCMC diagnostics flag problems at {', '.join(bad)}: run more draws / tuning "
             "steps before trusting those intervals",
             SamplingWarning,
             stacklevel=3,
         )
-    return mean, lower, upper, rhat, ess
+    return mean, lower, upper, rhat, ess, used

@@ -102,7 +102,7 @@ def loo_curve(
     for i, lam in enumerate(grid):
         pr = prior_cls.from_penalty(float(lam), sigma)
         seed = None if random_seed is None else int(random_seed) + i
-        beta, icpt, _ = posterior_draws(
+        beta, icpt, _, _ = posterior_draws(
             stats, pr, sigma, fit_intercept, draws=draws, tune=tune, chains=chains,
             random_seed=seed,
         )  # fmt: skip

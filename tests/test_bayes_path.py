@@ -70,9 +70,9 @@ def test_gaussian_draws_have_the_exact_moments():
     X, y = make()
     stats = SufficientStats.from_arrays(X, y)
     prior, sigma = br.GaussianPrior(0.4), 1.1
-    beta, icpt, diag = posterior_draws(stats, prior, sigma, True, draws=20_000, chains=1,
-                                       random_seed=1)  # fmt: skip
-    assert diag is None
+    beta, icpt, diag, used = posterior_draws(stats, prior, sigma, True, draws=20_000, chains=1,
+                                             random_seed=1)  # fmt: skip
+    assert diag is None and used == "exact"
     lam = sigma**2 / 0.4**2
     Xc = X - X.mean(axis=0)
     cov = sigma**2 * np.linalg.inv(Xc.T @ Xc + lam * np.eye(5))

@@ -115,7 +115,7 @@ def posterior_path(
     tune: int = 1000,
     chains: int = 2,
     random_seed: int | None = None,
-    sampler: str = "auto",
+    sampler: str = "gibbs",
 ) -> PosteriorPath:
     """MAP path and posterior intervals of every coefficient over a grid of λ.
 
@@ -142,7 +142,7 @@ def posterior_path(
         small and the posterior hugs 0), 1000 for NUTS.
     random_seed : int, optional
         Seed of the runs (run k uses ``random_seed + k``).
-    sampler : {"auto", "gibbs", "nuts"}, default "auto"
+    sampler : {"gibbs", "auto", "nuts"}, default "gibbs"
         Laplace prior: the Park–Casella Gibbs sampler on the p × p statistics (fast; each
         draw one p × p Cholesky), NUTS, or (``"auto"``) Gibbs with NUTS where the Gibbs
         chains fail their diagnostics (:func:`posterior_draws`); ``samplers`` says which
@@ -251,7 +251,7 @@ def posterior_draws(
     tune: int = 1000,
     chains: int = 2,
     random_seed: int | None = None,
-    sampler: str = "auto",
+    sampler: str = "gibbs",
 ) -> Draws:
     """Draws of the fixed-σ posterior: β (S, p), the intercept (S,), diagnostics, sampler.
 
@@ -260,9 +260,10 @@ def posterior_draws(
     β₀ = α − x̄ᵀβ; diagnostics None). Laplace prior: ``sampler="gibbs"``, the Park–Casella
     Gibbs sampler of the scale-mixture form at fixed b and σ, on the p × p statistics (each
     draw one p × p Cholesky); ``"nuts"``: PyMC's NUTS on the sufficient statistics;
-    ``"auto"`` (default): Gibbs, and NUTS (1000 draws per chain) instead where the Gibbs
-    chains fail their diagnostics (it mixes slowly where the posterior hugs 0: small b,
-    large n). Either way ``chains`` chains after ``tune`` discarded steps, with R-hat and
+    ``"auto"``: Gibbs, then NUTS (1000 draws per chain) where the Gibbs chains fail their
+    diagnostics, keeping the better-mixed of the two (Gibbs mixes slowly where the posterior
+    hugs 0: small b, large n; there NUTS often does no better and costs far more). Either
+    way ``chains`` chains after ``tune`` discarded steps, with R-hat and
     ESS in the diagnostics.
     """
     if sampler not in ("auto", "gibbs", "nuts"):
@@ -274,9 +275,13 @@ def posterior_draws(
         )
         if out.diagnostics is None or not out.diagnostics.problems:
             return out
-        return posterior_draws(
+        nuts = posterior_draws(
             stats, prior, sigma, fit_intercept, draws=min(draws, 1000), sampler="nuts", **kw
         )
+        # keep the better-mixed of the two (where the posterior is a spike at 0, e.g. λ near
+        # λ_max with large n, neither mixes well)
+        better = nuts.diagnostics.ess_bulk_min > out.diagnostics.ess_bulk_min
+        return nuts if better else out
     p = stats.n_features
     lam = prior.penalty(sigma)
     G = np.asarray(stats.sxx) if fit_intercept else stats.gram(fit_intercept=False).xtx
@@ -309,22 +314,30 @@ def posterior_draws(
         # (G + λI)⁻¹ = L⁻ᵀL⁻¹: β = mean + σ·L⁻ᵀz has that covariance times σ²
         beta = mean + sigma * scipy.linalg.solve_triangular(L, z.T, lower=True, trans="T").T
         return Draws(beta, intercepts(beta), None, "exact")
+    import logging
+
     from bayesreg.sampling import diagnose, sample_from_stats
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SamplingWarning)  # the caller reports
-        idata = sample_from_stats(
-            stats,
-            prior,
-            sigma,
-            fit_intercept=fit_intercept,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            cores=1,
-            random_seed=random_seed,
-            progressbar=False,
-        )
+    log = logging.getLogger("pymc")
+    level = log.level
+    log.setLevel(logging.ERROR)  # one of many runs: no per-run sampler log
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the diagnostics are returned, the caller reports
+            idata = sample_from_stats(
+                stats,
+                prior,
+                sigma,
+                fit_intercept=fit_intercept,
+                draws=draws,
+                tune=tune,
+                chains=chains,
+                cores=1,
+                random_seed=random_seed,
+                progressbar=False,
+            )
+    finally:
+        log.setLevel(level)
     post = idata["posterior"]
     beta = post["beta"].transpose("chain", "draw", "feature").values.reshape(-1, p)
     icpt = (

@@ -483,3 +483,24 @@ def test_csc_kernel_sweeps_like_the_dense_kernel(tol_rel):
     assert out[1][1] == pytest.approx(out[0][1], rel=1e-9)
     np.testing.assert_allclose(out[1][2], out[0][2], rtol=1e-11, atol=1e-12)
     np.testing.assert_allclose(out[1][3], out[0][3], rtol=1e-11, atol=1e-11)
+
+
+def test_sparse_column_stats_written_out():
+    """Means and centered squared norms with implicit zeros counted, from the dense copy; a
+    fully stored constant column (0.1: its mean is not exact in float64) is exactly 0."""
+    from bayesreg.solvers._design import sparse_column_stats
+
+    rng = np.random.default_rng(11)
+    D = sp.random(50, 6, density=0.3, random_state=11, data_rvs=rng.standard_normal).toarray()
+    D[:, 2] = 0.1  # fully stored, constant
+    D[:, 4] = 0.0  # empty
+    X = sp.csc_array(D)
+    mean, norms2 = sparse_column_stats(X, True)
+    np.testing.assert_allclose(mean, D.mean(axis=0), rtol=1e-14, atol=1e-16)
+    expect = ((D - D.mean(axis=0)) ** 2).sum(axis=0)
+    expect[[2, 4]] = 0.0
+    np.testing.assert_allclose(norms2, expect, rtol=1e-13, atol=0)
+    assert norms2[2] == 0.0 and norms2[4] == 0.0
+    mean0, raw = sparse_column_stats(X, False)
+    assert np.all(mean0 == 0.0)
+    np.testing.assert_allclose(raw, (D**2).sum(axis=0), rtol=1e-14)

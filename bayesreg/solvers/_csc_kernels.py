@@ -126,3 +126,50 @@ def shift_residual_csc(X, xbar, r, ws, delta):
             _csc_axpy(indptr, indices, data, j, d, r)
             off += d * xbar[j]
     return _fold(r, off)
+
+
+@njit(cache=True, nogil=True)
+def column_stats(indptr, data, n, fit_intercept):
+    """Per column of a CSC matrix: raw Σx², mean, centered Σ(x − x̄)² (implicit zeros counted),
+    whether a stored value is non-zero, and whether the column is constant. One pass over
+    the stored values per column (two with an intercept); see
+    :func:`~bayesreg.solvers._design.sparse_column_stats` for the conventions.
+    """
+    p = indptr.shape[0] - 1
+    raw = np.zeros(p)
+    mean = np.zeros(p)
+    norms2 = np.zeros(p)
+    nonzero = np.zeros(p, dtype=np.bool_)
+    const = np.zeros(p, dtype=np.bool_)
+    for j in range(p):
+        lo, hi = indptr[j], indptr[j + 1]
+        s = 0.0
+        s2 = 0.0
+        vmin = np.inf
+        vmax = -np.inf
+        for q in range(lo, hi):
+            v = data[q]
+            s += v
+            s2 += v * v
+            if v != 0.0:
+                nonzero[j] = True
+            if v < vmin:
+                vmin = v
+            if v > vmax:
+                vmax = v
+        raw[j] = s2
+        if not fit_intercept:
+            norms2[j] = s2
+            continue
+        m = s / n
+        mean[j] = m
+        dev = 0.0
+        for q in range(lo, hi):
+            d = data[q] - m
+            dev += d * d
+        count = hi - lo
+        norms2[j] = dev + (n - count) * m * m
+        if not nonzero[j] or (count == n and vmax == vmin):
+            const[j] = True
+            norms2[j] = 0.0
+    return raw, mean, norms2, nonzero, const

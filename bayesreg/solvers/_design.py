@@ -133,32 +133,24 @@ def sparse_column_stats(
     intercept the means are 0 and the norms are the raw ones. Raises ``ValueError`` when a
     sum of squares overflows or a non-zero column's underflows (X's data must be finite).
     """
-    n, p = X.shape
-    data = X.data
-    counts = np.diff(X.indptr)
-    cols = np.repeat(np.arange(p), counts)
+    from bayesreg.solvers._csc_kernels import column_stats
+
+    n = X.shape[0]
     with np.errstate(over="ignore"):
-        raw = np.bincount(cols, weights=data * data, minlength=p)
-    if not np.all(np.isfinite(raw)):
+        raw, x_mean, norms2, nonzero, _ = column_stats(
+            X.indptr, X.data, n, bool(fit_intercept)
+        )
+    if not (np.all(np.isfinite(raw)) and np.all(np.isfinite(norms2))):
         raise ValueError(
             "X has values too large: a column's sum of squares overflows float64; rescale X"
         )
-    nonzero = np.bincount(cols, weights=data != 0.0, minlength=p) > 0
     if np.any(nonzero & (raw == 0.0)):
         raise ValueError(
             "X has values too small: a non-zero column's sum of squares underflows to 0 "
             "in float64; rescale X"
         )
     if not fit_intercept:
-        return np.zeros(p), raw
-    x_mean = np.bincount(cols, weights=data, minlength=p) / n
-    dev = data - x_mean[cols]
-    norms2 = np.bincount(cols, weights=dev * dev, minlength=p) + (n - counts) * x_mean**2
-    for j in np.flatnonzero(counts == n):  # fully stored: constant if all values are equal
-        seg = data[X.indptr[j] : X.indptr[j + 1]]
-        if seg.max() == seg.min():
-            norms2[j] = 0.0
-    norms2[~nonzero] = 0.0
+        return np.zeros(X.shape[1]), raw
     return x_mean, norms2
 
 

@@ -211,6 +211,17 @@ def posterior_path(
     )
 
 
+def _cross_products(
+    stats: Any, fit_intercept: bool
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``(G, Xᵀy)`` of the design the posterior of β sees: centered with an intercept, raw
+    without (then one ``gram`` call)."""
+    if fit_intercept:
+        return np.asarray(stats.sxx), np.asarray(stats.sxy)
+    g = stats.gram(fit_intercept=False)
+    return g.xtx, g.xty
+
+
 def _gaussian_intervals(
     stats: Any,
     coef: NDArray[np.float64],
@@ -219,7 +230,7 @@ def _gaussian_intervals(
     fit_intercept: bool,
 ) -> tuple[NDArray[np.float64], dict[float, NDArray[np.float64]], dict[float, NDArray[np.float64]]]:
     """β | y ~ N(Ridge fit, σ²(G + λI)⁻¹), G = X_cᵀX_c: marginal sds from one eigensystem."""
-    G = np.asarray(stats.sxx) if fit_intercept else stats.gram(fit_intercept=False).xtx
+    G, _ = _cross_products(stats, fit_intercept)
     evals, evecs = np.linalg.eigh(0.5 * (G + G.T))
     evals = np.maximum(evals, 0.0)
     # diag((G + λI)⁻¹)_j = Σ_i V_ji² / (Λ_i + λ)
@@ -284,8 +295,7 @@ def posterior_draws(
         return nuts if better else out
     p = stats.n_features
     lam = prior.penalty(sigma)
-    G = np.asarray(stats.sxx) if fit_intercept else stats.gram(fit_intercept=False).xtx
-    xty = np.asarray(stats.sxy) if fit_intercept else stats.gram(fit_intercept=False).xty
+    G, xty = _cross_products(stats, fit_intercept)
     rng = np.random.default_rng(random_seed)
 
     def intercepts(beta: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -335,12 +335,15 @@ def _load(args: argparse.Namespace):
     if args.family != "gaussian":
         # validate the response now, before any long work, in the family's words
         from bayesreg.families import get_family
+        from bayesreg.model import binomial_classes
 
-        _, info = get_family(args.family).validate_y(table.y)
-        if "classes" in info:
-            lo, hi = info["classes"]
-            if not (isinstance(lo, float | int) and (float(lo), float(hi)) == (0.0, 1.0)):
-                _note(f"binomial target {args.target!r}: {lo!r} → 0, {hi!r} → 1")
+        fam = get_family(args.family)
+        if fam.name == "binomial":
+            classes = binomial_classes(table.y, fam)  # validates y
+            if classes is not None:
+                _note(f"binomial target {args.target!r}: {classes[0]!r} → 0, {classes[1]!r} → 1")
+        else:
+            fam.validate_y(table.y)
     return table.X, table.y, list(table.feature_names)
 
 

@@ -27,16 +27,10 @@ import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 
-from bayesreg._validation import check_scale
 from bayesreg.families import Family, Gaussian, get_family, lambda_max_of, null_eta_of
 from bayesreg.optimality import optimality_residual, rss_gradient_at_zero
 from bayesreg.priors import Formulation, Prior
-from bayesreg.solvers._design import (
-    center,
-    centered_operator,
-    sparse_centered_gram,
-    sparse_column_stats,
-)
+from bayesreg.solvers._design import centered_design, sparse_centered_gram
 
 #: Optimizer settings shared by both routes: tolerances at machine precision and enough
 #: memory and iterations for ill-conditioned (correlated, p > n) designs. Both stop when the
@@ -98,11 +92,11 @@ def map_find_map(
     """
     import pymc as pm
 
-    from bayesreg.model import build_model, check_family_Xy
+    from bayesreg.model import build_model, check_family_Xy, fixed_noise_sigma
 
     fam = get_family(family)
     Xa, ya = check_family_Xy(X, y, fam)
-    sigma = _route_sigma(Xa, ya, noise_sigma, fam)
+    sigma = fixed_noise_sigma(noise_sigma, fam)
     formulation = _formulation(prior, formulation)
     t0 = time.perf_counter()
     model = build_model(
@@ -193,17 +187,17 @@ def map_scipy(
     solved by the exact-Hessian trust region (Hessian ``[1 X_c]ᵀ diag(w/2) [1 X_c]`` plus
     the prior's, w the family's weights), the Laplace prior's by L-BFGS-B with restarts.
     """
-    from bayesreg.model import check_family_Xy
+    from bayesreg.model import check_family_Xy, fixed_noise_sigma
 
     fam = get_family(family)
     Xa, ya = check_family_Xy(X, y, fam)
-    sigma = _route_sigma(Xa, ya, noise_sigma, fam)
+    sigma = fixed_noise_sigma(noise_sigma, fam)
     formulation = _formulation(prior, formulation)
     if not isinstance(fam, Gaussian):
         return _map_scipy_glm(Xa, ya, prior, fam, fit_intercept, formulation)
     t0 = time.perf_counter()
     p = Xa.shape[1]
-    Xc, yc, x_mean, y_mean = _centered(Xa, ya, fit_intercept)
+    Xc, yc, x_mean, y_mean = centered_design(Xa, ya, fit_intercept)
     inv2s2 = 1.0 / (2.0 * sigma**2)
     if formulation == "naive":
         par = _naive_parametrization(prior, p)
@@ -304,34 +298,6 @@ _MAX_RESTARTS = 20
 _CERTIFIED_RESIDUAL = 1e-8
 
 
-def _centered(
-    X: NDArray[np.float64] | scipy.sparse.sparray | scipy.sparse.spmatrix,
-    y: NDArray[np.float64],
-    fit_intercept: bool,
-) -> tuple[Any, NDArray[np.float64], NDArray[np.float64], float]:
-    """``(X_c, y_c, x̄, ȳ)``: a centered copy of a dense X, an implicit operator for a sparse one.
-
-    Either way ``X_c @ b`` and ``X_c.T @ r`` are 1-D arrays; a sparse X is never densified.
-    """
-    if not scipy.sparse.issparse(X):
-        d = center(X, y, fit_intercept, order="C")
-        return d.Xc, d.yc, d.X_mean, d.y_mean
-    x_mean, norms2 = sparse_column_stats(X, fit_intercept)
-    y_mean = float(y.mean()) if fit_intercept else 0.0
-    return centered_operator(X, x_mean, norms2 > 0), y - y_mean, x_mean, y_mean
-
-
-def _route_sigma(X: Any, y: NDArray[np.float64], noise_sigma: float | None, fam: Family) -> float:
-    """σ of a MAP route: required (and validated) for the Gaussian family, 1 otherwise."""
-    if isinstance(fam, Gaussian):
-        if noise_sigma is None:
-            raise ValueError("noise_sigma is required for the gaussian family (the fixed noise σ)")
-        return check_scale(noise_sigma, "noise_sigma")
-    from bayesreg.model import resolve_noise_sigma
-
-    return resolve_noise_sigma(X, y, noise_sigma, family=fam).value
-
-
 def _map_scipy_glm(
     Xa: Any,
     ya: NDArray[np.float64],
@@ -343,7 +309,7 @@ def _map_scipy_glm(
     """:func:`map_scipy` for a family with φ = 1: θ = (α, θ_β), η = α + X_cβ."""
     t0 = time.perf_counter()
     p = Xa.shape[1]
-    Xc, _, x_mean, _ = _centered(Xa, ya, fit_intercept)
+    Xc, _, x_mean, _ = centered_design(Xa, ya, fit_intercept)
     if formulation == "naive":
         par = _naive_parametrization(prior, p)
     else:

@@ -28,13 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from bayesreg._validation import check_no_constant_columns, check_scale, check_Xy, column_names
 from bayesreg.families import Family, Gaussian, get_family
 from bayesreg.priors import Formulation, Prior
-from bayesreg.solvers._design import (
-    center,
-    centered_operator,
-    column_means,
-    sparse_centered_gram,
-    sparse_column_stats,
-)
+from bayesreg.solvers._design import centered_design, column_means, sparse_centered_gram
 from bayesreg.standardize import Standardization
 from bayesreg.standardize import standardize as z_score
 
@@ -79,17 +73,11 @@ def estimate_noise_sigma(X: ArrayLike, y: ArrayLike, *, fit_intercept: bool = Tr
     n, p = Xa.shape
     dof = _residual_dof(n, p, fit_intercept)
     with np.errstate(over="ignore", invalid="ignore"):
-        if scipy.sparse.issparse(Xa):
-            # never densified: the coefficients from the dense p × p normal equations of the
-            # centered design (n > p here), the RSS from the residuals themselves (implicit
-            # centering); it is stationary at the optimum, so an error δ in the coefficients
-            # changes it only by δᵀX_cᵀX_cδ
-            x_mean, norms2 = sparse_column_stats(Xa, fit_intercept)
-            Xc: Any = centered_operator(Xa, x_mean, norms2 > 0)
-            yc = ya - (float(ya.mean()) if fit_intercept else 0.0)
-        else:
-            design = center(Xa, ya, fit_intercept, order="C")
-            Xc, yc = design.Xc, design.yc
+        # a sparse X is never densified: the coefficients come from the dense p × p normal
+        # equations of the centered design (n > p here), the RSS from the residuals
+        # themselves (implicit centering); it is stationary at the optimum, so an error δ in
+        # the coefficients changes it only by δᵀX_cᵀX_cδ
+        Xc, yc, _, _ = centered_design(Xa, ya, fit_intercept)
         total = float(yc @ yc)
         if not np.isfinite(total):
             raise ValueError(
@@ -346,7 +334,7 @@ def build_model(
     """
     fam = get_family(family)
     Xa, ya = check_family_Xy(X, y, fam)
-    sigma = _model_sigma(noise_sigma, fam)
+    sigma = fixed_noise_sigma(noise_sigma, fam)
     return _build_from_arrays(
         Xa,
         ya,
@@ -362,7 +350,9 @@ def build_model(
     )
 
 
-def _model_sigma(noise_sigma: float | None, family: Family) -> float:
+def fixed_noise_sigma(noise_sigma: float | None, family: Family) -> float:
+    """The σ a model or MAP route holds fixed: required (> 0) for the Gaussian family, 1 for
+    the families with a fixed dispersion (any other given value is an error)."""
     if not isinstance(family, Gaussian):
         return _check_fixed_dispersion(noise_sigma, family)
     if noise_sigma is None:
@@ -398,7 +388,7 @@ def build_sampling_model(
         Xm,
         y,
         prior,
-        _model_sigma(noise_sigma, fam),
+        fixed_noise_sigma(noise_sigma, fam),
         fit_intercept,
         "naive",
         "rows",

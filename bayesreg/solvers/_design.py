@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -220,3 +221,21 @@ def column_means(
 ) -> NDArray[np.float64]:
     """Column means of a dense or sparse X as a 1-D float64 array."""
     return np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
+
+
+def centered_design(
+    X: NDArray[np.float64] | scipy.sparse.sparray | scipy.sparse.spmatrix,
+    y: NDArray[np.float64],
+    fit_intercept: bool,
+) -> tuple[Any, NDArray[np.float64], NDArray[np.float64], float]:
+    """``(X_c, y_c, x̄, ȳ)``: a centered copy of a dense X, an implicit operator for a sparse one.
+
+    Either way ``X_c @ b`` and ``X_c.T @ r`` are 1-D arrays; a sparse X is never densified
+    (constant columns give exact zeros in ``X_c.T @ r``).
+    """
+    if not scipy.sparse.issparse(X):
+        d = center(X, y, fit_intercept, order="C")
+        return d.Xc, d.yc, d.X_mean, d.y_mean
+    x_mean, norms2 = sparse_column_stats(X, fit_intercept)
+    y_mean = float(y.mean()) if fit_intercept else 0.0
+    return centered_operator(X, x_mean, norms2 > 0), y - y_mean, x_mean, y_mean

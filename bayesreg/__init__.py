@@ -71,6 +71,8 @@ _LAZY = {
     "PenaltyChoice": "bayesreg.choose",
     "posterior_path": "bayesreg.bayes_path",
     "PosteriorPath": "bayesreg.bayes_path",
+    "select_variables": "bayesreg.selection",
+    "Selection": "bayesreg.selection",
     "plot_prior_posterior": "bayesreg.plots",
     "plot_posterior_predictive": "bayesreg.plots",
 }

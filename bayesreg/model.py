@@ -530,6 +530,15 @@ def _build(
             sigma_v = sigma
         if scale == "unknown":
             beta = prior.pymc_hierarchical_coefficients("beta", "feature", sigma_v, sigma)
+        elif getattr(prior, "sampling_only", False):
+            # a shrinkage prior (bayesreg.shrinkage): one sampling model, global scale ∝ σ
+            # (a pseudo-σ for the families without one)
+            from bayesreg.shrinkage import pseudo_sigma
+
+            scale_sigma = sigma_v if isinstance(fam, Gaussian) else pseudo_sigma(fam.name, y)
+            beta = prior.pymc_shrinkage_coefficients(
+                "beta", "feature", noise=scale_sigma, n=n, p=p
+            )
         else:
             beta = prior.pymc_coefficients("beta", "feature", formulation)
         if not fit_intercept:

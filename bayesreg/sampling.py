@@ -95,7 +95,19 @@ _RESERVED_KWARGS = frozenset(
 )
 
 #: Scalar hyperparameters reported by :func:`summarize`, in this order, when sampled.
-_HYPER_SCALARS = ("noise_sigma", "beta_b", "beta_lambda2", "beta_sigma", "beta_lambda", "lam")
+_HYPER_SCALARS = (
+    "noise_sigma",
+    "beta_b",
+    "beta_lambda2",
+    "beta_sigma",
+    "beta_lambda",
+    "lam",
+    # the global scales of the shrinkage priors (bayesreg.shrinkage)
+    "beta_tau",
+    "beta_c",
+    "beta_r2",
+    "beta_tau2",
+)
 
 #: Posterior variables that are sampling devices, not parameters of interest.
 _AUXILIARY = ("intercept_centered",)
@@ -124,7 +136,7 @@ def sample(
     feature_names: Sequence[str] | None = None,
     standardize: bool = False,
     progressbar: bool = True,
-    target_accept: float = 0.9,
+    target_accept: float | None = None,
     family: str | Family = "gaussian",
     **sample_kwargs: Any,
 ) -> xr.DataTree:
@@ -187,8 +199,10 @@ def sample(
         own scale, and the root attribute ``standardized`` is true.
     progressbar : bool, default True
         Show PyMC's progress bar.
-    target_accept : float, default 0.9
-        NUTS target acceptance rate, in (0, 1).
+    target_accept : float, optional
+        NUTS target acceptance rate, in (0, 1). Default 0.9, and for the shrinkage priors
+        of :mod:`bayesreg.shrinkage` their own 0.99 (their null coefficients' local scales
+        have strong curvature near 0).
     family : {"gaussian", "binomial", "poisson"}, default "gaussian"
         The likelihood (:mod:`bayesreg.families`); binomial y is 0/1 or two labels (mapped
         in sorted order, root attribute ``classes``), Poisson y counts.
@@ -247,13 +261,13 @@ def sample(
     if use_stats and isinstance(fam, Gaussian):
         stats = SufficientStats.from_arrays(Xa, ya, names)
         sigma = _sigma_from_stats(stats, noise_sigma, fit_intercept)
-        lam = prior.penalty(sigma.value)
+        lam = _penalty(prior, sigma.value)
         model, x_mean = _stats_model(stats, prior, sigma.value, fit_intercept, noise, scale)
     else:
         sigma = resolve_noise_sigma(
             Xa, ya, noise_sigma, fit_intercept=fit_intercept, family=fam
         )
-        lam = prior.penalty(sigma.value)
+        lam = _penalty(prior, sigma.value)
         model, x_mean = build_sampling_model(
             Xa,
             ya,
@@ -265,8 +279,8 @@ def sample(
             scale=scale,
             family=fam,
         )
-    fit = prior.solve(Xa, ya, lam, fit_intercept=fit_intercept, family=fam)
-    if not isinstance(fam, Gaussian) and scale == "fixed":
+    fit = None if lam is None else prior.solve(Xa, ya, lam, fit_intercept=fit_intercept, family=fam)
+    if fit is not None and not isinstance(fam, Gaussian) and scale == "fixed":
         # start the chains at the posterior mode (then jittered): with an exp or logit link
         # a start at β = 0 can put the first steps where exp(η) overflows
         start = {"beta": np.asarray(fit.coef, dtype=np.float64)}
@@ -301,6 +315,11 @@ def sample(
     return idata
 
 
+def _penalty(prior: Prior, sigma: float) -> float | None:
+    """λ of the prior's penalty at σ, or None for a shrinkage prior (no penalty: no MAP)."""
+    return None if getattr(prior, "sampling_only", False) else prior.penalty(sigma)
+
+
 def _family_attrs(fam: Family, y: Any, prior: Prior) -> dict[str, Any]:
     """Root attributes of a non-Gaussian family: its name, model line and binomial labels."""
     if isinstance(fam, Gaussian):
@@ -315,6 +334,8 @@ def _family_attrs(fam: Family, y: Any, prior: Prior) -> dict[str, Any]:
         "noise_sigma_meaning": "none: dispersion 1, fixed by the family (noise_sigma = 1)",
         "penalty_formula": prior.penalty_formula.replace("σ²", "φ"),
     }
+    if getattr(prior, "sampling_only", False):
+        del out["penalty_formula"]
     classes = binomial_classes(y, fam)
     if classes is not None:
         out["classes"] = [str(c) for c in classes]
@@ -365,7 +386,7 @@ def sample_from_stats(
     scale: ScaleMode = "fixed",
     feature_names: Sequence[str] | None = None,
     progressbar: bool = True,
-    target_accept: float = 0.9,
+    target_accept: float | None = None,
     **sample_kwargs: Any,
 ) -> xr.DataTree:
     """:func:`sample` from sufficient statistics alone (the data never held in memory).
@@ -412,8 +433,8 @@ def sample_from_stats(
                 + ", ".join(names[j] for j in const)
             )
     sigma = _sigma_from_stats(stats, noise_sigma, fit_intercept)
-    lam = prior.penalty(sigma.value)
-    fit = _solve_from_stats(stats, prior, lam, fit_intercept)
+    lam = _penalty(prior, sigma.value)
+    fit = None if lam is None else _solve_from_stats(stats, prior, lam, fit_intercept)
     model, x_mean = _stats_model(
         SufficientStats(
             n, stats.mean, stats.scatter, tuple(names), stats.target_name, stats.mean_lo
@@ -572,8 +593,11 @@ def diagnose(idata: xr.DataTree, *, rhat_max: float = 1.01, ess_min: float = 400
     """R-hat, bulk / tail ESS and divergences of a posterior from :func:`sample`.
 
     The checks cover ``beta``, ``intercept`` and any sampled hyperparameters
-    (``noise_sigma``, ``beta_lambda2``, ``beta_b``, ``beta_sigma``), not the sampling
-    device ``intercept_centered``.
+    (``noise_sigma``, ``beta_lambda2``, ``beta_b``, ``beta_sigma``; for the shrinkage priors
+    the global ``beta_tau``, ``beta_c``, ``beta_r2``, ``beta_tau2``), not the sampling
+    devices (``intercept_centered``; the shrinkage priors' non-centred factors ``beta_z``,
+    ``*_a``, ``*_b``, ``beta_c2_aux`` and their per-coefficient local scales
+    ``beta_lambda`` / ``beta_phi``, heavy-tailed by design).
 
     Parameters
     ----------
@@ -711,7 +735,8 @@ def summarize(idata: xr.DataTree, *, hdi_prob: float = 0.94) -> pd.DataFrame:
                 return float(vals[i])
 
             row = {col: pick(d) for col, d in stats.items()}
-            row[map_col] = pick(map_ds) if map_ds is not None and var in map_ds else math.nan
+            if map_ds is not None:  # a shrinkage prior has no penalized fit: no column
+                row[map_col] = pick(map_ds) if var in map_ds else math.nan
             row.update({col: pick(d) for col, d in diag.items()})
             rows[label] = row
     columns = [
@@ -720,7 +745,7 @@ def summarize(idata: xr.DataTree, *, hdi_prob: float = 0.94) -> pd.DataFrame:
         "sd",
         lo_name,
         hi_name,
-        map_col,
+        *([map_col] if map_ds is not None else []),
         "r_hat",
         "ess_bulk",
         "ess_tail",
@@ -913,6 +938,8 @@ def _check_options(
         if random_seed < 0:
             raise ValueError(f"random_seed must be >= 0; got {random_seed!r}")
         random_seed = int(random_seed)
+    if target_accept is None:  # 0.9, or the shrinkage priors' own default (0.99)
+        target_accept = getattr(prior, "target_accept", 0.9)
     try:
         ta = float(target_accept)
     except (TypeError, ValueError):
@@ -980,7 +1007,7 @@ def _run_nuts(model: pm.Model, opts: _Options, sample_kwargs: dict[str, Any]) ->
 def _attrs(
     prior: Prior,
     sigma: NoiseSigma,
-    lam: float,
+    lam: float | None,
     fit_intercept: bool,
     model: pm.Model,
     noise: str,
@@ -1001,7 +1028,7 @@ def _attrs(
         "penalty_formula": prior.penalty_formula,
         "noise_sigma": float(sigma.value),
         "noise_sigma_estimated": bool(sigma.estimated),
-        "lam": float(lam),
+        "lam": math.nan if lam is None else float(lam),
         "fit_intercept": bool(fit_intercept),
         "likelihood": str(getattr(model, "likelihood_kind", "rows")),
         "noise_mode": noise,
@@ -1016,6 +1043,12 @@ def _attrs(
     }
     if sigma.dof is not None:
         attrs["noise_sigma_dof"] = int(sigma.dof)
+    if getattr(prior, "sampling_only", False):
+        # a shrinkage prior: no penalty, no MAP; its scales are always sampled
+        for k in ("penalty_formula", "lam"):
+            del attrs[k]
+        attrs["scale_mode"] = "sampled (global and local shrinkage scales)"
+        attrs["prior_description"] = prior.describe()  # type: ignore[attr-defined]
     if isinstance(opts.random_seed, int):
         attrs["random_seed"] = opts.random_seed
     return attrs
@@ -1028,7 +1061,7 @@ def _finish(
     x_mean: NDArray[np.float64],
     fit_intercept: bool,
     names: list[str],
-    fit: AnalyticFit,
+    fit: AnalyticFit | None,
     observed: xr.Dataset,
     constant: xr.Dataset | None,
     standardization: Standardization | None,
@@ -1051,7 +1084,7 @@ def _finish(
             "intercept of the centered design (mean level; sampled)"
         )
     sampled = attrs["noise_mode"] == "unknown" or attrs["scale_mode"] == "unknown"
-    if sampled:
+    if sampled and fit is not None:
         post["lam"] = _lambda_draws(post, prior, float(attrs["noise_sigma"]))
     first = [v for v in ("beta", "intercept") if v in post.data_vars]
     last = [v for v in _AUXILIARY if v in post.data_vars]
@@ -1067,7 +1100,9 @@ def _finish(
         old = idata["constant_data"].attrs if "constant_data" in idata.children else {}
         idata["constant_data"] = constant.assign_attrs(dict(old))
 
-    if sampled:
+    if fit is None:
+        pass  # a shrinkage prior: no penalized estimate, no "map" group
+    elif sampled:
         description = (
             f"penalized estimate at lam = {attrs['lam']:.6g}, from the fixed noise sigma "
             f"{attrs['noise_sigma']:.6g} and {prior.scale_name} = {prior.scale:.6g}: the MAP of "
@@ -1087,14 +1122,19 @@ def _finish(
             "penalized estimate (L1 / L2 at lam) = MAP of the model with the fixed "
             "noise sigma and prior scale"
         )
-    idata["map"] = xr.Dataset(
-        {
-            "beta": ("feature", np.asarray(fit.coef, dtype=np.float64)),
-            "intercept": ((), float(fit.intercept) if fit_intercept else 0.0),
-        },
-        coords={"feature": names},
-        attrs={"description": description, "lam": float(attrs["lam"]), "is_mode": not sampled},
-    )
+    if fit is not None:
+        idata["map"] = xr.Dataset(
+            {
+                "beta": ("feature", np.asarray(fit.coef, dtype=np.float64)),
+                "intercept": ((), float(fit.intercept) if fit_intercept else 0.0),
+            },
+            coords={"feature": names},
+            attrs={
+                "description": description,
+                "lam": float(attrs["lam"]),
+                "is_mode": not sampled,
+            },
+        )
     if standardization is not None:
         beta_o, icpt_o = standardization.to_original(
             post["beta"].transpose("chain", "draw", "feature").values,
@@ -1181,8 +1221,28 @@ def _posterior(idata: Any) -> xr.Dataset:
     return post
 
 
+#: Sampling devices of the shrinkage priors (non-centred factors; bayesreg.shrinkage) and
+#: their per-coefficient local scales, whose Cauchy tails make their own tail ESS a poor
+#: guide: the diagnostics cover β, the intercept, σ and the global scales instead.
+_SHRINKAGE_DEVICES = (
+    "beta_z",
+    "beta_lambda_a",
+    "beta_lambda_b",
+    "beta_tau_a",
+    "beta_tau_b",
+    "beta_c2_aux",
+    "beta_phi",
+)
+
+
 def _diagnostic_vars(post: xr.Dataset) -> list[str]:
-    names = [str(v) for v in post.data_vars if v not in _AUXILIARY]
+    names = [
+        str(v)
+        for v in post.data_vars
+        if v not in _AUXILIARY
+        and v not in _SHRINKAGE_DEVICES
+        and not (v == "beta_lambda" and "feature" in post[v].dims)  # local scales
+    ]
     if not names:
         raise ValueError("the posterior has no parameters to diagnose")
     return names
@@ -1270,7 +1330,10 @@ def _header_lines(idata: xr.DataTree) -> list[str]:
         lines.append(f"noise σ = {sigma:.6g} ({how}, then held fixed)")
     formula = a.get("penalty_formula", "")
     post = idata["posterior"]
-    if (noise_sampled or scale_sampled) and "lam" in post.data_vars:
+    if "prior_description" in a:  # a shrinkage prior: its scales sampled, no penalty
+        lines[0] = f"prior: {a['prior_description']} (global and local scales sampled)"
+        lines.append("penalty λ: none (a shrinkage prior has no penalty equivalent, no MAP)")
+    elif (noise_sampled or scale_sampled) and "lam" in post.data_vars:
         lam = np.asarray(post["lam"].values, dtype=float).ravel()
         lo, med, hi = np.quantile(lam, [0.03, 0.5, 0.97])
         lines.append(

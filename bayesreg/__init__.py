@@ -5,6 +5,8 @@ the MAP estimate the Lasso solution at λ = 2σ²/b; a Gaussian prior of scale �
 Ridge solution at λ = σ²/σ′² (objective ``‖y − β₀ − Xβ‖² + λ·R(β)``).
 """
 
+from importlib.util import find_spec as _find_spec
+
 from bayesreg._config import configure_pytensor
 
 configure_pytensor()
@@ -80,6 +82,19 @@ _LAZY = {
     "plot_posterior_predictive": "bayesreg.plots",
 }
 
+#: The scikit-learn estimators, served lazily too: scikit-learn is the optional extra
+#: ``bayesreg[sklearn]``, and importing it costs about a second.
+_SKLEARN = {
+    name: "bayesreg.sklearn"
+    for name in (
+        "LaplacePriorRegressor",
+        "GaussianPriorRegressor",
+        "LaplacePriorClassifier",
+        "GaussianPriorClassifier",
+    )
+}
+_LAZY.update(_SKLEARN)
+
 
 def __getattr__(name: str) -> object:
     if name in _LAZY:
@@ -145,5 +160,9 @@ __all__ = [
     "to_half_rss",
     "to_sklearn_C",
     "to_sklearn_alpha",
-    *_LAZY,
+    *(name for name in _LAZY if name not in _SKLEARN),
 ]
+# ``from bayesreg import *`` imports every name of __all__: the estimators only where
+# scikit-learn is installed (otherwise ``bayesreg.LaplacePriorRegressor`` says what to install)
+if _find_spec("sklearn") is not None:
+    __all__ += list(_SKLEARN)

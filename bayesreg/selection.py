@@ -12,8 +12,9 @@ a *decision* made from the posterior, and :func:`select_variables` offers three:
         γ_λ = argmin_γ ‖X_cβ̄ − X_cγ‖² + λ Σⱼ |γⱼ| / |β̄ⱼ|,
 
     solved with bayesreg's own path solver (:func:`~bayesreg.solvers.lasso_path` on the
-    columns xⱼ·|β̄ⱼ|). Each summary is scored per posterior draw s by the share of variation
-    it explains (the paper's ρ²):
+    columns xⱼ·|β̄ⱼ|); by default (``refit=True``) each support of the path is then refitted,
+    the summary being the least-squares projection of X_cβ̄ on it. Each summary is scored
+    per posterior draw s by the share of variation it explains (the paper's ρ²):
 
         ρ²_λ⁽ˢ⁾ = v⁽ˢ⁾ / (v⁽ˢ⁾ + σ⁽ˢ⁾² + ‖X_c(β⁽ˢ⁾ − γ_λ)‖²/n),   v⁽ˢ⁾ = ‖X_cβ⁽ˢ⁾‖²/n,
 
@@ -129,6 +130,7 @@ def select_variables(
     prob: float = 0.5,
     X: ArrayLike | None = None,
     n_lams: int = 100,
+    refit: bool = True,
 ) -> Selection:
     """Select variables from a posterior: DSS, credible intervals, or a practical threshold.
 
@@ -153,6 +155,14 @@ def select_variables(
         :func:`bayesreg.sample_from_stats` has none, so pass X).
     n_lams : int, default 100
         ``"dss"`` only: λ values of the summary path (log-spaced down to 1e-4·λ_max).
+    refit : bool, default True
+        ``"dss"`` only: the Lasso path orders the supports and each summary is the
+        least-squares projection of the posterior-mean fit X_cβ̄ on its support (as in the
+        relaxed Lasso), so a summary's ρ² scores its support, not the path's shrinkage of
+        it. ``False`` keeps the path's own γ_λ, the paper's literal summary, whose
+        shrinkage bias on the large effects makes the rule keep extra variables to
+        compensate (measured: 21 instead of the 5 true ones on an R2D2 posterior with
+        n = 200, p = 100).
 
     Returns
     -------
@@ -186,7 +196,7 @@ def select_variables(
             f"P(|beta_j| > {threshold:.4g}) >= {prob:.3g}",
             score,
         )
-    return _select_dss(idata, draws, names, level, X, n_lams)
+    return _select_dss(idata, draws, names, level, X, n_lams, bool(refit))
 
 
 def _check_unit(v: float, name: str) -> float:
@@ -238,6 +248,7 @@ def _select_dss(
     level: float,
     X: ArrayLike | None,
     n_lams: int,
+    refit: bool,
 ) -> Selection:
     from bayesreg._validation import check_positive_int
     from bayesreg.solvers import lasso_path
@@ -278,6 +289,8 @@ def _select_dss(
         lams = res.lams
         coefs = np.zeros((lams.size + 1, bbar.size))
         coefs[1:, on] = res.coefs * weights[on]
+        if refit:
+            coefs = _project_on_supports(Xd, x_mean, bbar, coefs)
     # rows: the empty model, the path (decreasing λ, growing support), the full β̄ (λ = 0)
     coefs = np.vstack([coefs, bbar])
     lams = np.concatenate([[math.inf], lams, [0.0]])
@@ -322,6 +335,31 @@ def _select_dss(
         "chosen": chosen,
     }
     return Selection(gamma != 0.0, "dss", names, rule, np.abs(gamma), gamma, intercept, path)
+
+
+def _project_on_supports(
+    X: Any, x_mean: NDArray[np.float64], bbar: NDArray[np.float64], coefs: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Each row's support S, refitted: γ_S = argmin ‖X_cβ̄ − X_c[:, S]γ‖² (least squares).
+
+    Through the centred Gram matrix G = X_cᵀX_c: γ_S solves G_SS γ = (Gβ̄)_S (a minimum-norm
+    least-squares solve, so collinear supports are harmless). One solve per distinct support.
+    """
+    n = X.shape[0]
+    gram = np.asarray((X.T @ X).toarray() if scipy.sparse.issparse(X) else X.T @ X)
+    gram = gram - n * np.outer(x_mean, x_mean)
+    rhs = gram @ bbar
+    out = np.zeros_like(coefs)
+    seen: dict[bytes, NDArray[np.float64]] = {}
+    for k, row in enumerate(coefs):
+        support = np.flatnonzero(row)
+        if not support.size:
+            continue
+        key = support.tobytes()
+        if key not in seen:
+            seen[key] = np.linalg.lstsq(gram[np.ix_(support, support)], rhs[support])[0]
+        out[k, support] = seen[key]
+    return out
 
 
 def _design(idata: Any, X: ArrayLike | None, p: int) -> Any:

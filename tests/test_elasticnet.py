@@ -26,7 +26,7 @@ import bayesreg as br
 import bayesreg.cli
 from bayesreg import ElasticNetPenalty, ElasticNetPrior
 from bayesreg.priors import _elastic_net_draws, elastic_net_log_normalizer
-from bayesreg.solvers.lasso import duality_gap
+from bayesreg.solvers import duality_gap
 
 sklearn = pytest.importorskip("sklearn")
 from sklearn.linear_model import ElasticNet, ElasticNetCV, LogisticRegression  # noqa: E402
@@ -461,6 +461,16 @@ def test_nuts_posterior_has_its_mode_at_the_map():
     assert np.all((lo <= mp) & (mp <= hi))
     text = br.format_summary(br.summarize(idata), br.diagnose(idata), idata)
     assert "Elastic-net prior (b = 0.3, σ′ = 0.5)" in text and "λ₂ = λγ = 4" in text
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = br.plot_forest(idata)
+    assert "Elastic-net prior (b = 0.3, σ′ = 0.5)" in fig.axes[0].get_title()
+    fig2 = br.plot_prior_posterior(idata, prior)
+    plt.close(fig)
+    plt.close(fig2)
 
 
 def test_nuts_with_sampled_noise_and_saved_posterior(tmp_path):

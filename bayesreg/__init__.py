@@ -2,7 +2,8 @@
 
 A Laplace prior of scale b on the coefficients of a Gaussian linear model with noise σ makes
 the MAP estimate the Lasso solution at λ = 2σ²/b; a Gaussian prior of scale σ′ makes it the
-Ridge solution at λ = σ²/σ′² (objective ``‖y − β₀ − Xβ‖² + λ·R(β)``).
+Ridge solution at λ = σ²/σ′² (objective ``‖y − β₀ − Xβ‖² + λ·R(β)``); the elastic-net prior
+∝ exp(−|β|/b − β²/(2σ′²)) makes it the elastic net, λ₁ = 2σ²/b and λ₂ = σ²/σ′².
 """
 
 from importlib.util import find_spec as _find_spec
@@ -35,8 +36,14 @@ from bayesreg.model import (  # noqa: E402
     estimate_noise_sigma,
 )
 from bayesreg.optimality import objective, optimality_residual  # noqa: E402
-from bayesreg.penalties import L1Penalty, L2Penalty  # noqa: E402
-from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, make_prior  # noqa: E402
+from bayesreg.penalties import ElasticNetPenalty, L1Penalty, L2Penalty  # noqa: E402
+from bayesreg.priors import (  # noqa: E402
+    ElasticNetPrior,
+    GaussianPrior,
+    LaplacePrior,
+    Prior,
+    make_prior,
+)
 from bayesreg.solvers import (  # noqa: E402
     GLMPathResult,
     GLMResult,
@@ -112,6 +119,8 @@ __all__ = [
     "Binomial",
     "CVResult",
     "ConvergenceWarning",
+    "ElasticNetPenalty",
+    "ElasticNetPrior",
     "EquivalenceReport",
     "EvidenceResult",
     "GLMPathResult",

@@ -36,7 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 from bayesreg.exceptions import SamplingWarning
 from bayesreg.model import prepare_design, resolve_noise_sigma
 from bayesreg.optimality import lambda_grid
-from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, prior_class
+from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, one_scale_prior_class
 
 __all__ = ["PosteriorPath", "posterior_draws", "posterior_path"]
 
@@ -152,13 +152,19 @@ def posterior_path(
     -------
     PosteriorPath
 
+    Raises
+    ------
+    ValueError
+        Bad input, or the elastic-net prior (its two scales have no one-dimensional λ path
+        of priors here; its MAP path is ``cross_validate``'s at a fixed γ).
+
     Warns
     -----
     SamplingWarning
         When a NUTS run has R-hat > 1.01 or bulk ESS < 400 (the λ are named).
     """
     t0 = time.perf_counter()
-    prior_cls = prior_class(prior)
+    prior_cls = one_scale_prior_class(prior, "posterior_path")
     if draws is None:
         draws = 1000 if sampler == "nuts" else 4000
     Xa, ya, names, _ = prepare_design(

@@ -30,6 +30,7 @@ from bayesreg.families import Family, Gaussian, get_family
 from bayesreg.map import MapEstimate, map_find_map, map_scipy
 from bayesreg.model import NoiseSigma, binomial_classes, prepare_design, resolve_noise_sigma
 from bayesreg.optimality import lambda_scale, optimality_residual
+from bayesreg.penalties import ElasticNetPenalty
 from bayesreg.priors import Formulation, Prior, describe_prior
 from bayesreg.solvers._cd_kernels import warmup
 
@@ -100,6 +101,12 @@ class EquivalenceReport:
     family: str = "gaussian"
     #: Binomial labels given as y, in the order mapped to (0, 1); None for 0/1 data.
     classes: list[Any] | None = None
+    #: Elastic-net prior: its second scale (σ′) and name, γ = b/(2σ′²) and λ₂ = λγ (the
+    #: weight of ‖β‖²: σ²/σ′², GLMs φ/σ′²); None for the one-scale priors.
+    scale2_name: str | None = None
+    scale2: float | None = None
+    gamma: float | None = None
+    lam2: float | None = None
 
     @property
     def agree(self) -> bool:
@@ -138,7 +145,9 @@ def check_equivalence(
 
     For the Gaussian family the penalized fit is ``‖y − β₀ − Xβ‖² + λR(β)``; for the
     binomial (logistic) and Poisson families ``D(y, β₀ + Xβ) + λR(β)`` with D the deviance,
-    at λ = 2/b (Laplace) or 1/σ′² (Gaussian prior), since their dispersion is 1.
+    at λ = 2/b (Laplace) or 1/σ′² (Gaussian prior), since their dispersion is 1. Under the
+    elastic-net prior R(β) = ‖β‖₁ + γ‖β‖² with γ = b/(2σ′²), λ = 2σ²/b (2/b), so that
+    λ₂ = λγ = σ²/σ′² (1/σ′²); the report gives γ and λ₂ too.
 
     Parameters
     ----------
@@ -149,7 +158,7 @@ def check_equivalence(
         ``standardize`` only scales its columns (see :mod:`bayesreg.standardize`). An
         estimated σ and the Gaussian prior's Hessian use the dense p × p X_cᵀX_c.
     y : array-like of shape (n_samples,)
-    prior : LaplacePrior or GaussianPrior
+    prior : LaplacePrior, GaussianPrior or ElasticNetPrior
     noise_sigma : float, optional
         Noise standard deviation σ. When omitted (and n > p + 1) it is estimated once from
         the least-squares residuals with n − p − 1 degrees of freedom, then held fixed; the
@@ -163,8 +172,8 @@ def check_equivalence(
         Parametrization of the MAP routes; "naive" shows the failure of a smooth optimizer on
         the non-smooth Laplace density.
     tolerance : float, optional
-        Agreement tolerance, relative to max(1, ‖β‖∞): default 1e-6 for the Laplace prior and
-        1e-8 for the Gaussian prior.
+        Agreement tolerance, relative to max(1, ‖β‖∞): default 1e-6 for the Laplace and
+        elastic-net priors and 1e-8 for the Gaussian prior.
     family : {"gaussian", "binomial", "poisson"}, default "gaussian"
         The likelihood (:mod:`bayesreg.families`). Binomial y: 0/1 or two labels (mapped in
         sorted order, reported as ``classes``); Poisson y: counts. These families have no
@@ -202,7 +211,7 @@ def check_equivalence(
     t0 = time.perf_counter()
     gaussian = isinstance(fam, Gaussian)
     # binomial / Poisson: Prior.solve certifies its glm_cd reference to 1e-12 by default
-    kwargs = {"tol": _REFERENCE_TOL} if gaussian and prior.regularizer.name == "l1" else {}
+    kwargs = {"tol": _REFERENCE_TOL} if gaussian and prior.regularizer.name != "l2" else {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         ref = prior.solve(Xa, ya, lam, fit_intercept=fit_intercept, family=fam, **kwargs)
@@ -263,6 +272,7 @@ def check_equivalence(
             *original,
         )
     objective = _objective_text(fam, prior, fit_intercept)
+    reg = prior.regularizer
     return EquivalenceReport(
         prior=prior.name,
         scale_name=prior.scale_name,
@@ -290,12 +300,18 @@ def check_equivalence(
         features_centered=None if z is None else z.centered,
         family=fam.name,
         classes=classes,
+        scale2_name=prior.scale2_name,
+        scale2=prior.scale2,
+        gamma=reg.gamma if isinstance(reg, ElasticNetPenalty) else None,
+        lam2=reg.l2_weight(lam) if isinstance(reg, ElasticNetPenalty) else None,
     )
 
 
 def _objective_text(fam: Family, prior: Prior, fit_intercept: bool) -> str:
     """The penalized objective in words, e.g. ``D_binomial(y, β₀ + Xβ) + λ‖β‖₁``."""
-    pen = "λ‖β‖₁" if prior.regularizer.name == "l1" else "λ‖β‖²"
+    pen = {"l1": "λ‖β‖₁", "l2": "λ‖β‖²", "elasticnet": "λ(‖β‖₁ + γ‖β‖²)"}[
+        prior.regularizer.name
+    ]
     if isinstance(fam, Gaussian):
         data = "‖y − β₀ − Xβ‖²" if fit_intercept else "‖y − Xβ‖²"
     else:
@@ -326,15 +342,15 @@ def _check_resolvable(
     if lo * ref <= lam <= hi * ref:
         return
     sym = prior.scale_name
-    allowed = [f"{sym} ≥ {type(prior).from_penalty(hi * ref, sigma).scale:.3g}"]
+    allowed = [f"{sym} ≥ {prior.at_penalty(hi * ref, sigma).scale:.3g}"]
     if lo > 0:
-        allowed.append(f"{sym} ≤ {type(prior).from_penalty(lo * ref, sigma).scale:.3g}")
+        allowed.append(f"{sym} ≤ {prior.at_penalty(lo * ref, sigma).scale:.3g}")
     if lam > hi * ref:
         why = f"over {hi:.0e} × the data's scale {ref:.3g}: every coefficient is 0 to rounding"
     else:
         why = f"under {lo:.0e} × the data's scale {ref:.3g}: the prior is flat to rounding"
     raise ValueError(
-        f"{describe_prior(prior.name, prior.scale)} with noise sigma {sigma:.3g} gives "
+        f"{prior.describe()} with noise sigma {sigma:.3g} gives "
         f"lambda = {prior.penalty_formula} = {lam:.3g}, {why}, which a float64 MAP cannot "
         f"resolve; the check needs {' and '.join(allowed)}"
     )
@@ -372,12 +388,14 @@ def _compare(est: MapEstimate, ref: MapEstimate, tol: float) -> _Comparison:
 
 def format_report(report: EquivalenceReport) -> str:
     """Human-readable table of an :class:`EquivalenceReport`."""
-    method = "Lasso" if report.prior == "laplace" else "Ridge"
+    method = {"laplace": "Lasso", "gaussian": "Ridge", "elasticnet": "Elastic net"}[report.prior]
     if report.family != "gaussian":
         kind = "logistic regression" if report.family == "binomial" else "Poisson regression"
-        method = f"{'L1' if report.prior == 'laplace' else 'L2'}-penalized {kind}"
+        pen = {"laplace": "L1", "gaussian": "L2", "elasticnet": "Elastic-net"}[report.prior]
+        method = f"{pen}-penalized {kind}"
+    prior_text = describe_prior(report.prior, report.scale, scale2=report.scale2)
     lines = [
-        f"MAP = penalized fit: {describe_prior(report.prior, report.scale)} ⇔ {method}",
+        f"MAP = penalized fit: {prior_text} ⇔ {method}",
         f"  data       {report.n_samples} samples × {report.n_features} features, "
         + ("intercept fitted (flat prior)" if report.fit_intercept else "no intercept")
         + (
@@ -403,6 +421,15 @@ def format_report(report: EquivalenceReport) -> str:
             else ""
         ),
         f"  penalty    λ = {report.penalty_formula} = {report.lam:.6g}   in   {report.objective}",
+        *(
+            [
+                f"  ridge      γ = b/(2σ′²) = {report.gamma:.6g}, so λ₂ = λγ = "
+                + ("σ²/σ′²" if report.family == "gaussian" else "φ/σ′²")
+                + f" = {report.lam2:.6g} on ‖β‖² (λ₁ = λ on ‖β‖₁)"
+            ]
+            if report.gamma is not None and report.lam2 is not None
+            else []
+        ),
         f"  tolerance  max|Δβ| ≤ {report.tolerance:.0e}·max(1, ‖β‖∞) = {report.tolerance_abs:.3g};"
         f" a MAP coefficient is zero if |βⱼ| ≤ {report.zero_threshold:.3g}",
         "",
@@ -443,7 +470,8 @@ def format_report(report: EquivalenceReport) -> str:
             lines.append(f"  {'(intercept)':<{width}}{_fmt_coef(ref.intercept_original)}")
     lines += [
         "",
-        "  residual: relative KKT violation (L1) or gradient norm (L2); 0 is optimal.",
+        "  residual: relative KKT violation (L1, elastic net) or gradient norm (L2); 0 is "
+        "optimal.",
         f"  <{ROUNDING_FLOOR:.0e}: at rounding level (the exact digits there change with the "
         "BLAS threads and compilation; the JSON report has them).",
         "  verdict: "

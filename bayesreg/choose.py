@@ -38,7 +38,13 @@ from numpy.typing import ArrayLike, NDArray
 from bayesreg.exceptions import SamplingWarning
 from bayesreg.model import prepare_design, resolve_noise_sigma
 from bayesreg.optimality import lambda_grid, lambda_scale
-from bayesreg.priors import GaussianPrior, LaplacePrior, Prior, describe_prior, prior_class
+from bayesreg.priors import (
+    GaussianPrior,
+    LaplacePrior,
+    Prior,
+    describe_prior,
+    one_scale_prior_class,
+)
 
 __all__ = ["METHODS", "LOOResult", "PenaltyChoice", "choose_penalty", "loo_curve"]
 
@@ -82,6 +88,8 @@ def loo_curve(
     (exact for the Gaussian prior, NUTS on the sufficient statistics for the Laplace prior);
     the pointwise log-likelihood ``log N(yᵢ | β₀ + xᵢᵀβ, σ)`` of each draw goes to
     :func:`arviz_stats.loo`. The grid is that of :func:`bayesreg.bayes_path.posterior_path`.
+    The elastic-net prior is refused (``ValueError``): its two scales have no
+    one-dimensional λ grid of priors here.
     """
     import arviz_stats as azs
     import xarray as xr
@@ -89,7 +97,7 @@ def loo_curve(
     from bayesreg.bayes_path import posterior_draws
     from bayesreg.suffstats import SufficientStats
 
-    prior_cls = prior_class(prior)
+    prior_cls = one_scale_prior_class(prior, "loo_curve")
     Xa, ya, names, _ = prepare_design(X, y, None, fit_intercept=fit_intercept, standardize=False)
     sigma = resolve_noise_sigma(Xa, ya, noise_sigma, fit_intercept=fit_intercept).value
     grid = lambda_grid(
@@ -215,8 +223,15 @@ def choose_penalty(
     Returns
     -------
     PenaltyChoice
+
+    Raises
+    ------
+    ValueError
+        For the elastic-net prior, among bad input: the evidence, hyperprior and LOO methods
+        have no elastic-net form here (use :func:`~bayesreg.cross_validate` with an
+        :class:`~bayesreg.ElasticNetPrior`).
     """
-    prior_cls = prior_class(prior)
+    prior_cls = one_scale_prior_class(prior, "choose_penalty")
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
         raise ValueError(f"methods must be a non-empty subset of {list(METHODS)}; got {unknown}")

@@ -131,14 +131,25 @@ def _add_data_args(p: argparse.ArgumentParser, *, scale: bool = True) -> None:
         help="comma-separated columns to leave out of the default feature list",
     )
     p.add_argument(
-        "--prior", required=True, choices=["laplace", "gaussian"], help="prior on the coefficients"
+        "--prior",
+        required=True,
+        choices=["laplace", "gaussian", "elasticnet"] if scale else ["laplace", "gaussian"],
+        help="prior on the coefficients"
+        + (" (elasticnet: exp(-|β|/b - β²/(2σ′²)), the elastic net)" if scale else ""),
     )
     if scale:
         p.add_argument(
             "--scale",
             required=True,
             type=_positive_float,
-            help="prior scale: b for laplace, σ′ for gaussian",
+            help="prior scale: b for laplace and elasticnet, σ′ for gaussian",
+        )
+        p.add_argument(
+            "--scale2",
+            type=_positive_float,
+            default=None,
+            help="second prior scale σ′ of elasticnet (required with it, refused otherwise); "
+            "λ₁ = 2σ²/b on ‖β‖₁ and λ₂ = σ²/σ′² on ‖β‖²",
         )
     p.add_argument(
         "--noise-sigma",
@@ -286,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bayesreg`` console script."""
     args = build_parser().parse_args(argv)
     try:
+        if hasattr(args, "scale2"):
+            _check_prior_args(args)
         with warnings.catch_warnings():
             # No Python warning reaches the user as a warning: the CLI reports in its words.
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -390,7 +403,21 @@ def _load_stats(args: argparse.Namespace):
 def _prior(args: argparse.Namespace):
     from bayesreg.priors import make_prior
 
-    return make_prior(args.prior, args.scale)
+    return make_prior(args.prior, args.scale, args.scale2)
+
+
+def _check_prior_args(args: argparse.Namespace) -> None:
+    """--scale2 belongs to --prior elasticnet (required there); the scales make a prior."""
+    if args.prior == "elasticnet" and args.scale2 is None:
+        raise InputError("--prior elasticnet needs --scale2 (its σ′; --scale is its b)")
+    if args.prior != "elasticnet" and args.scale2 is not None:
+        raise InputError(f"--scale2 is for --prior elasticnet; --prior {args.prior} has one scale")
+    if args.prior == "elasticnet" and getattr(args, "full_bayes", False):
+        raise InputError(
+            "--full-bayes is not available for --prior elasticnet (no hyperprior for its two "
+            "scales); drop it or use --prior laplace / gaussian"
+        )
+    _prior(args)  # out-of-range scales fail here, before the data are read
 
 
 def _check_standardize(args: argparse.Namespace) -> None:

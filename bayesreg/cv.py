@@ -6,7 +6,8 @@ for the Gaussian family) and report the prior that λ implies, ``Prior.from_pena
 **Cross-validation** (:func:`cross_validate`). Each fold's training rows are fitted along the
 whole λ grid with warm starts (:func:`~bayesreg.solvers.lasso_path` for the Laplace prior,
 one SVD for all λ with :func:`~bayesreg.solvers.ridge_closed_form` for the Gaussian prior,
-:func:`~bayesreg.solvers.glm_path` for the binomial and Poisson families), and the held-out
+:func:`~bayesreg.solvers.glm_path` for the binomial and Poisson families and for the
+elastic-net prior, whose path keeps its γ = λ₂/λ₁ fixed), and the held-out
 rows are scored: mean squared prediction error (Gaussian family, ``"mse"``) or mean deviance
 per held-out row (``"deviance"``; for the Gaussian family the two coincide). The curve is the
 plain mean over folds, its standard error ``std(fold scores, ddof=1)/√K``.
@@ -57,8 +58,8 @@ from bayesreg._validation import check_scale
 from bayesreg.families import Family, Gaussian, get_family
 from bayesreg.model import check_family_Xy, estimate_noise_sigma, resolve_noise_sigma
 from bayesreg.optimality import EPS_L1_GAUSSIAN, lambda_grid
-from bayesreg.penalties import Penalty
-from bayesreg.priors import LaplacePrior, Prior, prior_class
+from bayesreg.penalties import ElasticNetPenalty, Penalty
+from bayesreg.priors import ElasticNetPrior, LaplacePrior, Prior, prior_class
 from bayesreg.solvers import glm_cd, glm_path, lasso_cd, lasso_path, ridge_closed_form
 
 Criterion = Literal["aic", "bic"]
@@ -92,7 +93,8 @@ class CVResult:
         The largest λ (the more regularized, for the Lasso the sparser side) whose
         ``cv_mean`` is ≤ ``cv_mean[index_min] + cv_se[index_min]``.
     prior_min, prior_1se : Prior or None
-        ``Prior.from_penalty(λ, noise_sigma)`` at ``lam_min`` and ``lam_1se``; None when the
+        ``Prior.from_penalty(λ, noise_sigma)`` at ``lam_min`` and ``lam_1se`` (elastic net:
+        with the given prior's γ, :meth:`~bayesreg.priors.Prior.at_penalty`); None when the
         noise σ is unknown (Gaussian family, not given, and not estimable because n ≤ p + 1
         or least squares fits exactly).
     noise_sigma : float or None
@@ -105,7 +107,8 @@ class CVResult:
     intercept_min : float
         Its intercept.
     family, penalty : str
-        ``"gaussian"``, ``"binomial"`` or ``"poisson"``; ``"l1"`` (Laplace) or ``"l2"``.
+        ``"gaussian"``, ``"binomial"`` or ``"poisson"``; ``"l1"`` (Laplace), ``"l2"``
+        (Gaussian) or ``"elasticnet"``.
     scale_lambda : bool
         The fold-λ convention used (module docstring).
     """
@@ -223,7 +226,10 @@ def cross_validate(
         Response, validated by ``family`` (binomial: 0/1 or two labels, the larger → 1).
     prior : {"laplace", "gaussian"} or Prior, default "laplace"
         Which penalty: Laplace → L1 (the Lasso), Gaussian → L2 (Ridge). A Prior instance
-        selects its kind; its scale is not used.
+        selects its kind; its scale is not used. An :class:`~bayesreg.ElasticNetPrior`
+        (an instance: the name alone has no γ) gives the elastic net
+        ``D + λ(‖β‖₁ + γ‖β‖²)`` at its γ = b/(2σ′²), cross-validated over λ (glmnet's path at
+        a fixed ``alpha``), on the L1 grid.
     lams : array-like, optional
         λ grid (full-data objective, all > 0), used in decreasing order. Default:
         ``n_lambdas`` values log-spaced from the data's own scale down to ``eps`` times it:
@@ -267,7 +273,12 @@ def cross_validate(
     """
     fam = get_family(family)
     prior_cls = prior_class(prior)
-    pen: Penalty = prior_cls.regularizer
+    if prior_cls is ElasticNetPrior and not isinstance(prior, ElasticNetPrior):
+        raise ValueError(
+            "cross_validate with the elastic-net prior needs an ElasticNetPrior instance: its "
+            "γ = b/(2σ′²) fixes the ratio λ₂/λ₁ along the λ path"
+        )
+    pen: Penalty = prior.regularizer if isinstance(prior, Prior) else prior_cls.regularizer
     Xa, ya = check_family_Xy(X, y, fam)
     n = Xa.shape[0]
     if not isinstance(scale_lambda, bool):
@@ -306,8 +317,8 @@ def cross_validate(
         index_1se=i_1se,
         lam_min=lam_min,
         lam_1se=lam_1se,
-        prior_min=None if sigma is None else prior_cls.from_penalty(lam_min, sigma),
-        prior_1se=None if sigma is None else prior_cls.from_penalty(lam_1se, sigma),
+        prior_min=None if sigma is None else _implied_prior(prior, prior_cls, lam_min, sigma),
+        prior_1se=None if sigma is None else _implied_prior(prior, prior_cls, lam_1se, sigma),
         noise_sigma=sigma,
         noise_sigma_estimated=False if noise is None else noise[1],
         coef_min=coef_min,
@@ -401,6 +412,13 @@ def information_criteria(
 # private machinery
 
 
+def _implied_prior(prior: object, prior_cls: type[Prior], lam: float, sigma: float) -> Prior:
+    """The prior whose MAP is the fit at λ (the elastic net keeps the given prior's γ)."""
+    if isinstance(prior, Prior):
+        return prior.at_penalty(lam, sigma)
+    return prior_cls.from_penalty(lam, sigma)
+
+
 def _one_se_rule(cv_mean: NDArray[np.float64], cv_se: NDArray[np.float64]) -> tuple[int, int]:
     """(index of the minimum, index of the largest λ within one se of it); lams decreasing."""
     i_min = int(np.argmin(cv_mean))  # first on ties: the largest λ
@@ -491,6 +509,11 @@ def _fit_path(
     """(coefs (n_lams, p), intercepts (n_lams,)) of one fold's training rows."""
     kwargs: dict[str, Any] = {} if tol is None else {"tol": tol}
     try:
+        if isinstance(pen, ElasticNetPenalty):  # glm_path keeps γ along the path
+            en = glm_path(
+                X, y, lams, family=fam, penalty=pen, fit_intercept=fit_intercept, **kwargs
+            )
+            return en.coefs, en.intercepts
         if isinstance(fam, Gaussian) and pen.name == "l1":
             res = lasso_path(X, y, lams, fit_intercept=fit_intercept, **kwargs)
             return res.coefs, res.intercepts
@@ -516,13 +539,14 @@ def _fit_one(
 ) -> tuple[NDArray[np.float64], float]:
     """The refit on all rows at one λ."""
     kwargs: dict[str, Any] = {} if tol is None else {"tol": tol}
-    if isinstance(fam, Gaussian) and pen.name == "l1":
-        res = lasso_cd(X, y, lam, fit_intercept=fit_intercept, **kwargs)
+    if isinstance(fam, Gaussian) and pen.name != "l2":
+        l2 = pen.l2_weight(lam) if isinstance(pen, ElasticNetPenalty) else 0.0
+        res = lasso_cd(X, y, lam, fit_intercept=fit_intercept, l2=l2, **kwargs)
         return res.coef, float(res.intercept)
     if isinstance(fam, Gaussian):
         ridge = ridge_closed_form(X, y, lam, fit_intercept=fit_intercept)
         return ridge.coef, float(ridge.intercept)
-    glm = glm_cd(X, y, lam, family=fam, penalty=pen.name, fit_intercept=fit_intercept, **kwargs)
+    glm = glm_cd(X, y, lam, family=fam, penalty=pen, fit_intercept=fit_intercept, **kwargs)
     return glm.coef, float(glm.intercept)
 
 

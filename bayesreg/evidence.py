@@ -95,7 +95,7 @@ from numpy.typing import ArrayLike, NDArray
 from bayesreg._validation import check_positive_int, check_scale, check_Xy
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.model import estimate_noise_sigma
-from bayesreg.priors import PRIORS, GaussianPrior, LaplacePrior, Prior
+from bayesreg.priors import PRIORS, ElasticNetPrior, GaussianPrior, LaplacePrior, Prior
 from bayesreg.solvers._design import center, centered_gram
 
 __all__ = ["EvidenceResult", "empirical_bayes", "gaussian_log_evidence"]
@@ -343,7 +343,8 @@ def empirical_bayes(
     ------
     ValueError
         Invalid data (NaN, shapes), n too small (n < 3 with an intercept, n < 2 without),
-        constant y, an unknown prior name, bad options.
+        constant y, an unknown prior name, the elastic-net prior (not supported: no evidence
+        for its two scales here), bad options.
     """
     Xa, ya = check_Xy(X, y)
     fit_intercept = bool(fit_intercept)
@@ -387,6 +388,13 @@ def empirical_bayes(
 def _resolve_prior(prior: str | Prior) -> tuple[str, float | None]:
     if isinstance(prior, LaplacePrior | GaussianPrior):
         return prior.name, prior.scale
+    if isinstance(prior, ElasticNetPrior) or (
+        isinstance(prior, str) and prior.lower() == ElasticNetPrior.name
+    ):
+        raise ValueError(
+            "empirical_bayes does not support the elastic-net prior (no evidence for its two "
+            "scales here); use the Gaussian or Laplace prior"
+        )
     if isinstance(prior, Prior):
         raise ValueError(f"prior must be a Gaussian or Laplace prior; got {type(prior).__name__}")
     if not isinstance(prior, str) or prior.lower() not in PRIORS:

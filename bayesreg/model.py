@@ -294,7 +294,10 @@ def build_model(
         then uses PyTensor's sparse product (X is never densified); the sufficient
         statistics of a sparse X are a dense p × p matrix (O(p²) memory).
     prior : Prior
-        :class:`~bayesreg.LaplacePrior` or :class:`~bayesreg.GaussianPrior`.
+        :class:`~bayesreg.LaplacePrior`, :class:`~bayesreg.GaussianPrior` or
+        :class:`~bayesreg.ElasticNetPrior` (naive: a ``pm.CustomDist`` with the exact
+        log-density, closed-form normalizer included; exact: the u − v split with a
+        ``pm.Potential`` ``beta_ridge`` for the ridge part; ``scale="unknown"`` refused).
     noise_sigma : float
         The fixed noise standard deviation σ (see :func:`resolve_noise_sigma`); required for
         the Gaussian family, omitted for the others.
@@ -322,13 +325,13 @@ def build_model(
     Returns
     -------
     pm.Model
-        Free variables ``beta`` (or ``beta_pos``/``beta_neg`` for the exact Laplace form
-        with a fixed scale) and ``intercept_centered`` (or ``intercept`` for the naive
-        form); deterministics ``beta`` and ``intercept``; with ``noise="unknown"`` the free
-        ``noise_sigma``; with ``scale="unknown"`` the free ``beta_lambda2`` (ℓ²) and the
-        deterministic ``beta_b`` (b = σ/ℓ) for the Laplace prior, the free ``beta_lambda``
-        (λ = σ²/σ′²) and deterministic ``beta_sigma`` (σ′) for the Gaussian. The
-        ``noise_sigma`` argument is stored as ``model.noise_sigma``.
+        Free variables ``beta`` (or ``beta_pos``/``beta_neg`` for the exact Laplace and
+        elastic-net forms with a fixed scale) and ``intercept_centered`` (or ``intercept``
+        for the naive form); deterministics ``beta`` and ``intercept``; with
+        ``noise="unknown"`` the free ``noise_sigma``; with ``scale="unknown"`` the free
+        ``beta_lambda2`` (ℓ²) and the deterministic ``beta_b`` (b = σ/ℓ) for the Laplace
+        prior, the free ``beta_lambda`` (λ = σ²/σ′²) and deterministic ``beta_sigma`` (σ′)
+        for the Gaussian. The ``noise_sigma`` argument is stored as ``model.noise_sigma``.
     family : {"gaussian", "binomial", "poisson"} or a family object, default "gaussian"
         The likelihood (:mod:`bayesreg.families`).
     """

@@ -90,12 +90,13 @@ def lambda_scale(
 ) -> float:
     """The data's own scale for λ under ``penalty``, in the units λ has there.
 
-    L1: λ_max = ‖X_cᵀ∂D/∂η‖∞ at the intercept-only fit (all coefficients are zero from
+    L1 and the elastic net (whose ridge term has zero gradient at β = 0, so the same λ_max):
+    λ_max = ‖X_cᵀ∂D/∂η‖∞ at the intercept-only fit (all coefficients are zero from
     there on; 2‖X_cᵀy_c‖∞ for the Gaussian family); L2: the mean curvature of the deviance
     there, trace(X_cᵀWX_c)/p with W = ∂²D/∂η² (2·trace(X_cᵀX_c)/p for the Gaussian family).
     """
     fam = Gaussian() if family is None else family
-    if penalty.name == "l1":
+    if penalty.name != "l2":
         if isinstance(fam, Gaussian):
             return rss_gradient_at_zero(X, y, fit_intercept)
         return lambda_max_of(fam, X, y, fit_intercept)
@@ -131,8 +132,8 @@ def lambda_grid(
 ) -> NDArray[np.float64]:
     """The λ grid, decreasing: ``lams`` validated, or the default one of the data's scale.
 
-    Default: ``n_lambdas`` values log-spaced from λ_max (L1; the smallest λ with an all-zero
-    fit) or from 10³ × the mean curvature of the deviance at the null fit (L2,
+    Default: ``n_lambdas`` values log-spaced from λ_max (L1 and the elastic net; the smallest
+    λ with an all-zero fit) or from 10³ × the mean curvature of the deviance at the null fit (L2,
     :func:`lambda_scale`) down to ``eps`` times that (default eps: 1e-3 for the Gaussian
     Lasso, as ``lasso_path`` and scikit-learn's ``LassoCV``; glmnet's 1e-2 (n < p) or 1e-4
     for the other families; 1e-9 for Ridge, i.e. down to 10⁻⁶ × the curvature scale).
@@ -161,5 +162,5 @@ def lambda_grid(
         raise ValueError(
             "the data give no scale for λ (y constant after centering, or X all zero): give lams"
         )
-    top = scale if pen.name == "l1" else L2_GRID_TOP * scale
+    top = scale if pen.name != "l2" else L2_GRID_TOP * scale
     return top * np.logspace(0.0, math.log10(eps), int(n_lambdas))

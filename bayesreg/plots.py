@@ -604,7 +604,10 @@ def _prior_label(idata: xr.DataTree) -> str:
     if "prior" not in a:
         return ""
     state = "sampled" if a.get("scale_mode", "fixed") == "unknown" else ""
-    text = describe_prior(str(a["prior"]), float(a.get("scale", 0.0)), scale_state=state)
+    scale2 = float(a["scale2"]) if "scale2" in a else None
+    text = describe_prior(
+        str(a["prior"]), float(a.get("scale", 0.0)), scale2=scale2, scale_state=state
+    )
     if a.get("noise_mode", "fixed") == "unknown":
         text += ", σ sampled"
     return f"\n{text}"

@@ -10,8 +10,15 @@ independent priors on the βⱼ has the negative log-posterior
 * Gaussian prior, p(βⱼ) = exp(−βⱼ²/(2σ′²)) / √(2πσ′²): the sum is ‖β‖²/(2σ′²), and
   multiplying by 2σ² gives ``‖y − β₀ − Xβ‖² + (σ²/σ′²)·‖β‖²``: Ridge with **λ = σ²/σ′²**.
 
-(The constants, −p·log(2b) and −(p/2)·log(2πσ′²) for p coefficients, do not move the
-argmax.) These two formulas live here and nowhere else: :meth:`Prior.penalty` and
+* Elastic-net prior, p(βⱼ) = exp(−|βⱼ|/b − βⱼ²/(2σ′²)) / Z(b, σ′): the sum is
+  ‖β‖₁/b + ‖β‖²/(2σ′²), and multiplying by 2σ² gives
+  ``‖y − β₀ − Xβ‖² + (2σ²/b)·‖β‖₁ + (σ²/σ′²)·‖β‖²``: the elastic net with **λ₁ = 2σ²/b**
+  and **λ₂ = σ²/σ′²**. Their ratio γ = λ₂/λ₁ = b/(2σ′²) does not involve σ, so it belongs to
+  the prior (its penalty R(β) = ‖β‖₁ + γ‖β‖², :class:`~bayesreg.penalties.ElasticNetPenalty`)
+  and **λ = λ₁ = 2σ²/b** stays the one λ of ``‖y − β₀ − Xβ‖² + λ·R(β)``.
+
+(The constants, −p·log(2b), −(p/2)·log(2πσ′²) and −p·log Z for p coefficients, do not move
+the argmax.) These formulas live here and nowhere else: :meth:`Prior.penalty` and
 :meth:`Prior.from_penalty`.
 
 **Any likelihood.** For a generalized linear model with deviance D (:mod:`bayesreg.families`)
@@ -19,8 +26,9 @@ and dispersion φ, the log-likelihood is −D/(2φ) + const, so
 
     −log p(β₀, β | y) = D(y, β₀ + Xβ) / (2φ) − Σⱼ log p(βⱼ) + const,
 
-and multiplying by 2φ gives ``D + (2φ/b)·‖β‖₁`` under the Laplace prior and
-``D + (φ/σ′²)·‖β‖²`` under the Gaussian prior: **λ = 2φ/b** and **λ = φ/σ′²**. For the
+and multiplying by 2φ gives ``D + (2φ/b)·‖β‖₁`` under the Laplace prior,
+``D + (φ/σ′²)·‖β‖²`` under the Gaussian prior and ``D + (2φ/b)·‖β‖₁ + (φ/σ′²)·‖β‖²`` under
+the elastic-net prior: **λ = 2φ/b**, **λ = φ/σ′²** and **λ₁ = 2φ/b, λ₂ = φ/σ′²**. For the
 Gaussian family D = RSS and φ = σ² (the formulas above); for the binomial and Poisson
 families φ = 1, so λ = 2/b and λ = 1/σ′²: the same :meth:`Prior.penalty` at σ = √φ = 1.
 """
@@ -34,11 +42,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
+import scipy.special
 from numpy.typing import ArrayLike, NDArray
 
 from bayesreg._validation import check_penalty, check_scale
 from bayesreg.families import Family, Gaussian, get_family
-from bayesreg.penalties import L1Penalty, L2Penalty, Penalty
+from bayesreg.penalties import ElasticNetPenalty, L1Penalty, L2Penalty, Penalty
 from bayesreg.solvers import glm_cd, lasso_cd, ridge_closed_form
 
 if TYPE_CHECKING:
@@ -98,14 +107,19 @@ class MapParametrization:
 
 
 class Prior(ABC):
-    """A zero-centred prior on each coefficient, with a positive scale."""
+    """A zero-centred prior on each coefficient, with a positive scale (two for the elastic
+    net: ``scale`` and ``scale2``)."""
 
     #: Short name used by the CLI and in reports.
     name: ClassVar[str]
     #: Name of the scale parameter (``"b"`` or ``"sigma"``).
     scale_name: ClassVar[str]
-    #: The penalty R(β) that the prior implies.
-    regularizer: ClassVar[Penalty]
+    #: The second scale and its name, for a two-scale prior (the elastic net's σ′); None else.
+    scale2: float | None = None
+    scale2_name: ClassVar[str | None] = None
+    #: The penalty R(β) that the prior implies: a class attribute of the one-scale priors, an
+    #: instance property of the elastic net (its γ = b/(2σ′²) depends on both scales).
+    regularizer: Penalty
     #: Name of the analytic solver for that penalty.
     solver_name: ClassVar[str]
     #: λ as a function of the noise σ and the scale, for display.
@@ -114,6 +128,8 @@ class Prior(ABC):
     map_tolerance: ClassVar[float]
     #: Whether the log-density is smooth (then "naive" and "exact" formulations coincide).
     smooth: ClassVar[bool]
+    #: Whether :meth:`pymc_hierarchical_coefficients` exists (full Bayes for the scale).
+    hierarchical: ClassVar[bool] = True
 
     def __init__(self, scale: float) -> None:
         self.scale = check_scale(scale, f"{type(self).__name__} scale {self.scale_name}")
@@ -126,6 +142,34 @@ class Prior(ABC):
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.scale))
+
+    def check_hierarchical(self) -> None:
+        """``ValueError`` when this prior has no hyperprior model (``scale="unknown"``)."""
+        if not self.hierarchical:
+            raise ValueError(
+                f"scale='unknown' (full Bayes for the prior scales, CLI --full-bayes) is not "
+                f"available for the {self.describe_kind()}; sample with its scales fixed "
+                "(noise='unknown' still samples σ) or use the Laplace or Gaussian prior"
+            )
+
+    def describe_kind(self) -> str:
+        """``"Laplace prior"``: the prior's name in reports, without its scale."""
+        return describe_prior(self.name)
+
+    def describe(self) -> str:
+        """``"Laplace prior (b = 0.5)"``: :func:`describe_prior` of this prior."""
+        return describe_prior(self.name, self.scale, scale2=self.scale2)
+
+    def at_penalty(self, lam: float, noise_sigma: float) -> Prior:
+        """The prior of this kind whose MAP is the fit at λ = ``lam`` and noise σ.
+
+        :meth:`from_penalty` of the class; the elastic net keeps this prior's γ.
+        """
+        return type(self).from_penalty(lam, noise_sigma)
+
+    def with_scale(self, scale: float) -> Prior:
+        """This prior with its (first) scale replaced (the elastic net keeps its σ′)."""
+        return type(self)(scale)  # type: ignore[call-arg]
 
     @abstractmethod
     def logpdf(self, beta: ArrayLike) -> float:
@@ -169,7 +213,7 @@ class Prior(ABC):
             y,
             lam,
             family=fam,
-            penalty=self.regularizer.name,
+            penalty=self.regularizer,
             fit_intercept=fit_intercept,
             **kwargs,
         )
@@ -456,28 +500,308 @@ class GaussianPrior(Prior):
         scale = pm.Deterministic(f"{name}_sigma", noise / pm.math.sqrt(lam))
         return pm.Normal(name, mu=0.0, sigma=scale, dims=dims)
 
+#: Beyond this log(σ′/(√2·b)) the asymptotic series of erfcx is exact to float64 (its next
+#: term is relative 1/(2x²) < 1e-40): log erfcx(x) = −log x − ½·log π.
+_LOG_ERFCX_ASYMPTOTIC = 50.0
 
-PRIORS: dict[str, type[Prior]] = {"laplace": LaplacePrior, "gaussian": GaussianPrior}
+
+def elastic_net_log_normalizer(b: float, sigma: float) -> float:
+    """log Z of the elastic-net density exp(−|β|/b − β²/(2σ′²)) / Z (one coordinate).
+
+    ``Z = 2∫₀^∞ exp(−β/b − β²/(2σ′²)) dβ = σ′·√(2π)·exp(σ′²/(2b²))·erfc(σ′/(√2·b))``
+    (complete the square: the half-line integral of a Normal(−σ′²/b, σ′²) kernel). With the
+    scaled complementary error function erfcx(x) = exp(x²)·erfc(x) and x = σ′/(√2·b) the
+    exponential cancels, ``log Z = ½·log(2π) + log σ′ + log erfcx(x)``, which is finite and
+    accurate for every x ≥ 0: no exp(x²) overflow for σ′ ≫ b and no erfc underflow. The
+    limits are the two other priors: x → 0 (σ′ ≪ b) gives log(√(2π)·σ′), the Gaussian's,
+    and x → ∞ (σ′ ≫ b) gives log(2b), the Laplace's (erfcx(x) ≈ 1/(x√π)).
+    """
+    b = check_scale(b, "b")
+    sigma = check_scale(sigma, "sigma")
+    log_x = math.log(sigma) - math.log(b) - 0.5 * math.log(2.0)
+    if log_x > _LOG_ERFCX_ASYMPTOTIC:
+        log_erfcx = -log_x - 0.5 * math.log(math.pi)
+    else:
+        log_erfcx = math.log(float(scipy.special.erfcx(math.exp(log_x))))
+    return 0.5 * math.log(2.0 * math.pi) + math.log(sigma) + log_erfcx
+
+
+class ElasticNetPrior(Prior):
+    """Elastic-net prior p(βⱼ) ∝ exp(−|βⱼ|/b − βⱼ²/(2σ′²)): λ₁ = 2σ²/b, λ₂ = σ²/σ′².
+
+    The density is the product of a Laplace(b) and a Normal(0, σ′²) kernel, normalized in
+    closed form (:func:`elastic_net_log_normalizer`). Its MAP for noise σ minimizes
+    ``‖y − β₀ − Xβ‖² + λ₁‖β‖₁ + λ₂‖β‖²`` (GLMs: the deviance, λ₁ = 2φ/b, λ₂ = φ/σ′²).
+
+    **Representation.** ``scale`` is b (``scale_name`` "b", so code that reads a prior's
+    scale sees the Laplace-like part) and ``scale2`` is σ′ (``scale2_name`` "sigma"). The
+    ratio ``gamma`` = λ₂/λ₁ = b/(2σ′²) does not involve σ: it is a property of the prior,
+    its penalty is ``ElasticNetPenalty(gamma)``, R(β) = ‖β‖₁ + γ‖β‖², and the one λ of
+    ``D + λR`` is λ = λ₁ = 2σ²/b (:meth:`penalty`), λ₂ = λγ (:meth:`l2_penalty`).
+    :meth:`from_penalty` therefore needs γ besides λ and σ.
+
+    **MAP.** As for the Laplace prior, ``formulation="exact"`` writes βⱼ = uⱼ − vⱼ with
+    uⱼ, vⱼ ≥ 0 and the joint prior density ∝ exp(−(uⱼ + vⱼ)/b − (uⱼ − vⱼ)²/(2σ′²)): for a
+    fixed βⱼ it is largest at uⱼ + vⱼ = |βⱼ| (one of them zero), where it is the elastic-net
+    density, so its maximizer projects onto the elastic-net MAP; and its marginal of u − v
+    is the elastic-net density (the u + v direction integrates to a constant factor b/2, as
+    for two exponentials), so it is the same prior. The objective is smooth with bounds
+    u, v ≥ 0 (exact zeros on the bounds). ``formulation="naive"`` is the density on β
+    itself, the one NUTS samples.
+
+    **Full Bayes** (a hyperprior on the scales, ``scale="unknown"``) is not implemented for
+    this prior: :meth:`pymc_hierarchical_coefficients` raises ``ValueError``; σ can be
+    sampled (``noise="unknown"``). Nor do :func:`~bayesreg.empirical_bayes`,
+    :func:`~bayesreg.posterior_path`, :func:`~bayesreg.choose_penalty` and
+    :func:`~bayesreg.choose.loo_curve`, whose λ grids are one-dimensional in a one-scale
+    prior, accept it; :func:`~bayesreg.cross_validate` does (a λ path at this prior's γ).
+    """
+
+    name = "elasticnet"
+    scale_name = "b"
+    scale2_name = "sigma"
+    solver_name = "lasso_cd"
+    penalty_formula = "2σ²/b"
+    map_tolerance = 1e-6
+    smooth = False
+    hierarchical = False
+
+    def __init__(self, b: float, sigma: float) -> None:
+        super().__init__(b)
+        self.scale2 = check_scale(sigma, "ElasticNetPrior scale sigma")
+        log_gamma = math.log(self.scale) - math.log(2.0) - 2.0 * math.log(self.scale2)
+        if not -300.0 * math.log(10.0) < log_gamma < 300.0 * math.log(10.0):
+            raise ValueError(
+                f"ElasticNetPrior(b={self.scale:.3g}, sigma={self.scale2:.3g}) gives "
+                f"gamma = b/(2σ′²) = exp({log_gamma:.4g}), beyond float64; choose scales "
+                "closer to each other (or use the Laplace or Gaussian prior)"
+            )
+        self._gamma = math.exp(log_gamma)
+        self._log_norm = elastic_net_log_normalizer(self.scale, self.scale2)
+
+    def __repr__(self) -> str:
+        return f"ElasticNetPrior(b={self.scale:.6g}, sigma={self.scale2:.6g})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(self) is type(other)
+            and self.scale == other.scale  # type: ignore[attr-defined]
+            and self.scale2 == other.scale2  # type: ignore[attr-defined]
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.scale, self.scale2))
+
+    @property
+    def b(self) -> float:
+        """The Laplace-part scale b."""
+        return self.scale
+
+    @property
+    def sigma(self) -> float:
+        """The Gaussian-part scale σ′."""
+        assert self.scale2 is not None
+        return self.scale2
+
+    @property
+    def gamma(self) -> float:
+        """γ = λ₂/λ₁ = b/(2σ′²), the ridge weight of R(β) = ‖β‖₁ + γ‖β‖²."""
+        return self._gamma
+
+    @property
+    def regularizer(self) -> ElasticNetPenalty:  # type: ignore[override]
+        """``ElasticNetPenalty(gamma)``."""
+        return ElasticNetPenalty(self._gamma)
+
+    @property
+    def log_normalizer(self) -> float:
+        """log Z(b, σ′) of one coordinate (:func:`elastic_net_log_normalizer`)."""
+        return self._log_norm
+
+    def logpdf(self, beta: ArrayLike) -> float:
+        beta = np.atleast_1d(np.asarray(beta, dtype=np.float64))
+        return float(
+            -beta.size * self._log_norm
+            - np.abs(beta).sum() / self.scale
+            - (beta @ beta) / (2.0 * self.sigma**2)
+        )
+
+    def grad_neg_logpdf(self, beta: ArrayLike) -> NDArray[np.float64]:
+        beta = np.asarray(beta, dtype=np.float64)
+        return np.sign(beta) / self.scale + beta / self.sigma**2
+
+    def penalty(self, noise_sigma: float) -> float:
+        """λ = λ₁ = 2σ²/b (the weight of ‖β‖₁; λ₂ = λγ = σ²/σ′², :meth:`l2_penalty`)."""
+        sigma = check_scale(noise_sigma, "noise_sigma")
+        lam = _representable_lambda(
+            math.log(2.0) + 2.0 * math.log(sigma) - math.log(self.scale), self, sigma
+        )
+        self.l2_penalty(sigma)  # λ₂ must be representable too
+        return lam
+
+    def l2_penalty(self, noise_sigma: float) -> float:
+        """λ₂ = σ²/σ′², the weight of ‖β‖² (= λγ)."""
+        sigma = check_scale(noise_sigma, "noise_sigma")
+        return _representable_lambda(
+            2.0 * (math.log(sigma) - math.log(self.sigma)), self, sigma, "λ₂", "σ²/σ′²"
+        )
+
+    @classmethod
+    def from_penalty(
+        cls, lam: float, noise_sigma: float, *, gamma: float | None = None
+    ) -> ElasticNetPrior:
+        """The prior whose MAP is the fit of ``RSS + λ(‖β‖₁ + γ‖β‖²)`` at noise σ.
+
+        b = 2σ²/λ and σ′ = √(b/(2γ)) (so λ₂ = λγ = σ²/σ′²); ``gamma`` > 0 is required: λ and σ
+        fix only b.
+        """
+        lam = _positive_lam(lam)
+        sigma = check_scale(noise_sigma, "noise_sigma")
+        if gamma is None:
+            raise ValueError(
+                "ElasticNetPrior.from_penalty needs gamma = λ₂/λ₁ (the penalty is "
+                "λ(‖β‖₁ + γ‖β‖²)): λ and σ alone fix only b"
+            )
+        gamma = check_scale(gamma, "gamma")
+        b = 2.0 * sigma**2 / lam
+        return cls(b, math.sqrt(b / (2.0 * gamma)))
+
+    def at_penalty(self, lam: float, noise_sigma: float) -> ElasticNetPrior:
+        return type(self).from_penalty(lam, noise_sigma, gamma=self._gamma)
+
+    def with_scale(self, scale: float) -> ElasticNetPrior:
+        return type(self)(scale, self.sigma)
+
+    def _solve_gaussian(
+        self, X: ArrayLike, y: ArrayLike, lam: float, *, fit_intercept: bool = True, **kwargs: Any
+    ) -> AnalyticFit:
+        l2 = self.regularizer.l2_weight(lam)
+        res = lasso_cd(X, y, lam, fit_intercept=fit_intercept, l2=l2, **kwargs)
+        return AnalyticFit(
+            res.coef, res.intercept, res.n_iter, res.gap,
+            f"lasso_cd with l2 = λγ = {l2:.6g} (elastic net), relative duality gap "
+            f"{res.gap:.1e}",
+        )  # fmt: skip
+
+    def pymc_coefficients(
+        self, name: str, dims: str, formulation: Formulation = "exact"
+    ) -> pt.TensorVariable:
+        import pymc as pm
+        import pytensor.tensor as pt
+
+        b = np.float64(self.scale)
+        s = np.float64(self.sigma)
+        if formulation == "naive":
+            log_norm = np.float64(self._log_norm)
+
+            def logp(value: Any, b: Any, s: Any) -> Any:
+                return -pt.abs(value) / b - value**2 / (2.0 * s**2) - log_norm
+
+            def random(b_: Any, s_: Any, rng: Any = None, size: Any = None) -> Any:
+                return _elastic_net_draws(float(b), float(s), rng, size)  # b, s are fixed
+
+            return pm.CustomDist(name, b, s, logp=logp, random=random, dims=dims)
+        if formulation != "exact":
+            raise ValueError(f"formulation must be 'exact' or 'naive'; got {formulation!r}")
+        u = pm.Exponential(f"{name}_pos", lam=1.0 / b, dims=dims, default_transform=None)
+        v = pm.Exponential(f"{name}_neg", lam=1.0 / b, dims=dims, default_transform=None)
+        pm.Potential(f"{name}_ridge", -pt.sum((u - v) ** 2) / (2.0 * s**2))
+        return pm.Deterministic(name, u - v, dims=dims)
+
+    def map_parametrization(self, p: int) -> MapParametrization:
+        rate = 1.0 / self.scale
+        inv_var = 1.0 / self.sigma**2
+
+        def to_coef(theta: NDArray[np.float64]) -> NDArray[np.float64]:
+            return theta[:p] - theta[p:]
+
+        def to_theta(beta: NDArray[np.float64]) -> NDArray[np.float64]:
+            return np.concatenate([np.maximum(beta, 0.0), np.maximum(-beta, 0.0)])
+
+        def neg_log_prior(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+            beta = theta[:p] - theta[p:]
+            g = inv_var * beta
+            value = rate * float(theta.sum()) + 0.5 * inv_var * float(beta @ beta)
+            return value, np.concatenate([rate + g, rate - g])
+
+        def jacobian_t(g: NDArray[np.float64]) -> NDArray[np.float64]:
+            return np.concatenate([g, -g])
+
+        def prior_change(theta: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
+            beta, beta_ref = theta[:p] - theta[p:], ref[:p] - ref[p:]
+            return rate * float(np.sum(theta - ref)) + 0.5 * inv_var * float(
+                (beta - beta_ref) @ (beta + beta_ref)
+            )
+
+        return MapParametrization(
+            2 * p,
+            [(0.0, None)] * (2 * p),
+            to_coef,
+            to_theta,
+            neg_log_prior,
+            jacobian_t,
+            prior_change=prior_change,
+        )
+
+    def pymc_hierarchical_coefficients(
+        self, name: str, dims: str, noise: Any, noise_ref: float
+    ) -> pt.TensorVariable:
+        """Not implemented for the elastic net: raises ``ValueError``."""
+        self.check_hierarchical()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _elastic_net_draws(b: float, s: float, rng: Any, size: Any) -> NDArray[np.float64]:
+    """Exact draws from the elastic-net density: a random sign times |β|, where
+    |β| ~ Normal(−s²/b, s²) truncated to [0, ∞) (the half-line density, square completed)."""
+    import scipy.stats
+
+    gen = np.random.default_rng(rng)
+    loc = -(s**2) / b
+    mag = scipy.stats.truncnorm.rvs(-loc / s, np.inf, loc=loc, scale=s, size=size, random_state=gen)
+    sign = np.where(gen.random(size) < 0.5, -1.0, 1.0)
+    return np.asarray(sign * mag, dtype=np.float64)
+
+
+
+PRIORS: dict[str, type[Prior]] = {
+    "laplace": LaplacePrior,
+    "gaussian": GaussianPrior,
+    "elasticnet": ElasticNetPrior,
+}
 
 #: How reports name each prior and the symbol of its scale (one vocabulary everywhere).
 _PRIOR_LABELS: dict[str, tuple[str, str]] = {
     "laplace": ("Laplace", "b"),
     "gaussian": ("Gaussian", "σ′"),
+    "elasticnet": ("Elastic-net", "b"),
 }
+#: The symbol of the second scale of a two-scale prior.
+_SCALE2_SYMBOLS: dict[str, str] = {"elasticnet": "σ′"}
 
 
-def describe_prior(name: str, scale: float | None = None, *, scale_state: str = "") -> str:
+def describe_prior(
+    name: str,
+    scale: float | None = None,
+    *,
+    scale2: float | None = None,
+    scale_state: str = "",
+) -> str:
     """``"Laplace prior (b = 0.5)"``: the words every report uses for a prior.
 
     ``scale=None`` leaves the scale out; ``scale_state`` (e.g. ``"sampled"``) replaces the
-    value by that word with the given value as its centre.
+    value by that word with the given value as its centre. ``scale2`` is the second scale
+    of the elastic-net prior: ``"Elastic-net prior (b = 0.5, σ′ = 2)"``.
     """
     title, sym = _PRIOR_LABELS.get(name, (name, "scale"))
     if scale is None:
         return f"{title} prior"
+    second = ""
+    if scale2 is not None:
+        second = f", {_SCALE2_SYMBOLS.get(name, 'scale2')} = {scale2:.6g}"
     if scale_state:
-        return f"{title} prior ({sym} {scale_state}, hyperprior centred at {scale:.6g})"
-    return f"{title} prior ({sym} = {scale:.6g})"
+        return f"{title} prior ({sym} {scale_state}, hyperprior centred at {scale:.6g}{second})"
+    return f"{title} prior ({sym} = {scale:.6g}{second})"
 
 
 def scale_symbol(name: str) -> str:
@@ -485,12 +809,22 @@ def scale_symbol(name: str) -> str:
     return _PRIOR_LABELS.get(name, (name, "scale"))[1]
 
 
-def make_prior(name: str, scale: float) -> Prior:
-    """Prior by name (``"laplace"`` or ``"gaussian"``) and scale."""
+def make_prior(name: str, scale: float, scale2: float | None = None) -> Prior:
+    """Prior by name (``"laplace"``, ``"gaussian"`` or ``"elasticnet"``) and scale(s).
+
+    ``scale`` is b (Laplace, elastic net) or σ′ (Gaussian); ``scale2`` is the elastic net's
+    σ′, required for it and refused for the one-scale priors.
+    """
     try:
         cls = PRIORS[name.lower()]
     except (KeyError, AttributeError):
         raise ValueError(f"unknown prior {name!r}; choose one of {sorted(PRIORS)}") from None
+    if cls is ElasticNetPrior:
+        if scale2 is None:
+            raise ValueError("the elasticnet prior needs scale2 (its σ′) besides scale (its b)")
+        return cls(scale, scale2)
+    if scale2 is not None:
+        raise ValueError(f"the {cls.name} prior has one scale; scale2 is for 'elasticnet'")
     return cls(scale)
 
 
@@ -499,15 +833,17 @@ def make_prior(name: str, scale: float) -> Prior:
 _LOG_LAMBDA_RANGE = (-150.0 * math.log(10.0), 150.0 * math.log(10.0))
 
 
-def _representable_lambda(log_lam: float, prior: Prior, sigma: float) -> float:
+def _representable_lambda(
+    log_lam: float, prior: Prior, sigma: float, what: str = "lambda", formula: str = ""
+) -> float:
     """λ = exp(log_lam), or a ``ValueError`` in the user's terms when it is out of range."""
     lo, hi = _LOG_LAMBDA_RANGE
     if not lo < log_lam < hi:
         side = "above 1e150" if log_lam >= hi else "below 1e-150"
         raise ValueError(
-            f"{describe_prior(prior.name, prior.scale)} with noise sigma {sigma:.3g} gives "
-            f"lambda = {prior.penalty_formula} {side}, beyond what float64 solves reliably; "
-            "choose a prior scale closer to the noise level (or rescale the data)"
+            f"{prior.describe()} with noise sigma {sigma:.3g} gives "
+            f"{what} = {formula or prior.penalty_formula} {side}, beyond what float64 solves "
+            "reliably; choose a prior scale closer to the noise level (or rescale the data)"
         )
     return math.exp(log_lam)
 
@@ -520,7 +856,8 @@ def _positive_lam(lam: float) -> float:
 
 
 def prior_class(prior: object) -> type[Prior]:
-    """The prior class named by ``prior`` (``"laplace"``, ``"gaussian"``) or of an instance."""
+    """The prior class named by ``prior`` (``"laplace"``, ``"gaussian"``, ``"elasticnet"``)
+    or of an instance."""
     if isinstance(prior, Prior):
         return type(prior)
     if isinstance(prior, str) and prior.lower() in PRIORS:
@@ -528,3 +865,18 @@ def prior_class(prior: object) -> type[Prior]:
     raise ValueError(
         f"prior must be one of {', '.join(repr(k) for k in PRIORS)} or a Prior; got {prior!r}"
     )
+
+
+def one_scale_prior_class(prior: object, what: str) -> type[LaplacePrior] | type[GaussianPrior]:
+    """:func:`prior_class` for the functions whose λ grid maps to one prior scale.
+
+    The elastic-net prior is refused with a one-line ``ValueError`` naming ``what``.
+    """
+    cls = prior_class(prior)
+    if cls is ElasticNetPrior:
+        raise ValueError(
+            f"{what} does not support the elastic-net prior (two scales, no one-dimensional "
+            "λ grid of priors); use the Laplace or Gaussian prior, or cross_validate with an "
+            "ElasticNetPrior (a λ path at its γ)"
+        )
+    return cls  # type: ignore[return-value]

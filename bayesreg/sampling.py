@@ -55,6 +55,7 @@ from bayesreg.model import (
     prepare_design,
     resolve_noise_sigma,
 )
+from bayesreg.penalties import ElasticNetPenalty
 from bayesreg.priors import AnalyticFit, Prior, describe_prior, scale_symbol
 from bayesreg.standardize import Standardization
 from bayesreg.suffstats import SufficientStats
@@ -159,7 +160,9 @@ def sample(
     y : array-like of shape (n,)
         Response.
     prior : Prior
-        :class:`~bayesreg.priors.LaplacePrior` or :class:`~bayesreg.priors.GaussianPrior`.
+        :class:`~bayesreg.priors.LaplacePrior`, :class:`~bayesreg.priors.GaussianPrior` or
+        :class:`~bayesreg.priors.ElasticNetPrior` (its exact density, normalizer included;
+        ``scale="unknown"`` is refused for it).
     noise_sigma : float, optional
         The noise standard deviation σ. Default: the least-squares estimate
         √(RSS / (n − p − 1)) (needs n > p + 1), computed from the sufficient statistics when
@@ -219,7 +222,8 @@ def sample(
         estimate ``beta``, ``intercept`` at λ = ``prior.penalty(σ)`` for the fixed σ and
         prior scale: the MAP of the fixed-scale model; with a sampled σ or scale it is only a
         reference, as its ``description`` says). Root attributes: ``prior``, ``scale``,
-        ``scale_name``, ``noise_sigma``, ``noise_sigma_estimated``, ``noise_sigma_dof`` (when
+        ``scale_name`` (elastic net: also ``scale2``, ``scale2_name``, ``gamma`` and ``lam2``),
+        ``noise_sigma``, ``noise_sigma_estimated``, ``noise_sigma_dof`` (when
         estimated), ``lam``, ``fit_intercept``, ``likelihood``, ``noise_mode``,
         ``scale_mode``, ``standardized``, ``sampler`` and sizes.
 
@@ -251,6 +255,8 @@ def sample(
     fit_intercept = _check_bool(fit_intercept, "fit_intercept")
     standardize = _check_bool(standardize, "standardize")
     check_model_options(likelihood, noise, scale)
+    if scale == "unknown":
+        prior.check_hierarchical()
     fam = get_family(family)
     check_family_options(fam, likelihood, noise)
     Xa, ya, names, z = prepare_design(
@@ -422,6 +428,8 @@ def sample_from_stats(
     )
     fit_intercept = _check_bool(fit_intercept, "fit_intercept")
     check_model_options("suffstats", noise, scale)
+    if scale == "unknown":
+        prior.check_hierarchical()
     if feature_names is None:
         feature_names = stats.feature_names
     names = feature_coords(p, None if feature_names is None else list(feature_names))
@@ -787,8 +795,8 @@ def format_summary(
     lines.append(table)
     if "map" in df.columns:
         lines.append(
-            "map: the penalized (L1 / L2) fit = the posterior mode at the fixed σ and "
-            "prior scale"
+            "map: the penalized (L1 / L2 / elastic-net) fit = the posterior mode at the fixed σ "
+            "and prior scale"
         )
     if "fixed_scale_fit" in df.columns:
         lines.append(
@@ -920,7 +928,7 @@ def _check_options(
 ) -> _Options:
     if not isinstance(prior, Prior):
         raise ValueError(
-            f"prior must be a bayesreg prior (LaplacePrior or GaussianPrior); "
+            f"prior must be a bayesreg prior (LaplacePrior, GaussianPrior or ElasticNetPrior); "
             f"got {type(prior).__name__}"
         )
     draws = check_positive_int(draws, "draws")
@@ -1041,6 +1049,13 @@ def _attrs(
         "n_features": int(p),
         "data_source": source,
     }
+    reg = prior.regularizer
+    if isinstance(reg, ElasticNetPenalty) and prior.scale2 is not None:
+        # the elastic net: σ′, γ = b/(2σ′²), λ₂ = λγ
+        attrs["scale2"] = float(prior.scale2)
+        attrs["scale2_name"] = str(prior.scale2_name)
+        attrs["gamma"] = float(reg.gamma)
+        attrs["lam2"] = float(reg.l2_weight(lam))
     if sigma.dof is not None:
         attrs["noise_sigma_dof"] = int(sigma.dof)
     if getattr(prior, "sampling_only", False):
@@ -1105,7 +1120,9 @@ def _finish(
     elif sampled:
         description = (
             f"penalized estimate at lam = {attrs['lam']:.6g}, from the fixed noise sigma "
-            f"{attrs['noise_sigma']:.6g} and {prior.scale_name} = {prior.scale:.6g}: the MAP of "
+            f"{attrs['noise_sigma']:.6g} and {prior.scale_name} = {prior.scale:.6g}"
+            + ("" if prior.scale2 is None else f", {prior.scale2_name} = {prior.scale2:.6g}")
+            + ": the MAP of "
             "the fixed-scale model, shown as a reference (this posterior samples "
             + " and ".join(
                 w
@@ -1119,7 +1136,7 @@ def _finish(
         )
     else:
         description = (
-            "penalized estimate (L1 / L2 at lam) = MAP of the model with the fixed "
+            "penalized estimate (L1 / L2 / elastic net at lam) = MAP of the model with the fixed "
             "noise sigma and prior scale"
         )
     if fit is not None:
@@ -1172,8 +1189,9 @@ def _lambda_draws(post: xr.Dataset, prior: Prior, sigma_fixed: float) -> xr.Data
     like = post["intercept"] if "intercept" in post else post["beta"].isel(feature=0)
     scale = post[scale_var] if scale_var in post else xr.full_like(like, prior.scale)
     noise = post["noise_sigma"] if "noise_sigma" in post else xr.full_like(like, sigma_fixed)
-    cls = type(prior)
-    lam = np.frompyfunc(lambda s, n: cls(s).penalty(n), 2, 1)(scale.values, noise.values)
+    lam = np.frompyfunc(lambda s, n: prior.with_scale(s).penalty(n), 2, 1)(
+        scale.values, noise.values
+    )
     return xr.DataArray(
         lam.astype(np.float64),
         dims=scale.dims,
@@ -1312,7 +1330,10 @@ def _header_lines(idata: xr.DataTree) -> list[str]:
     noise_sampled = a.get("noise_mode", "fixed") == "unknown"
     scale_sampled = a.get("scale_mode", "fixed") == "unknown"
     name, scale = str(a["prior"]), float(a.get("scale", math.nan))
-    prior_text = describe_prior(name, scale, scale_state="sampled" if scale_sampled else "")
+    scale2 = float(a["scale2"]) if "scale2" in a else None
+    prior_text = describe_prior(
+        name, scale, scale2=scale2, scale_state="sampled" if scale_sampled else ""
+    )
     lines = [f"prior: {prior_text}"]
     family = str(a.get("family", "gaussian"))
     if family != "gaussian":
@@ -1344,6 +1365,11 @@ def _header_lines(idata: xr.DataTree) -> list[str]:
         )
     else:
         lines.append(f"penalty λ = {formula} = {a.get('lam', math.nan):.6g}")
+    if "gamma" in a and "lam2" in a:
+        lines.append(
+            f"ridge term: γ = b/(2σ′²) = {float(a['gamma']):.6g}, λ₂ = λγ = "
+            f"{float(a['lam2']):.6g} on ‖β‖² (objective D + λ(‖β‖₁ + γ‖β‖²))"
+        )
     if a.get("standardized") and a.get("features_centered", True) is False:
         lines.append(
             "features scaled to population sd 1 (sparse X, not centred): coefficients on "

@@ -316,7 +316,7 @@ def test_every_json_key_the_readme_lists(input_runs):
     for line in section.splitlines():
         if not line.startswith("| `"):
             continue
-        keys = re.findall(r"`([a-z_]+)`", line.split("|")[1])
+        keys = re.findall(r"`([a-z_][a-z0-9_]*)`", line.split("|")[1])
         listed_top.update(keys)
         if keys == ["routes"]:
             listed_route.update(re.findall(r"`([a-z_]+)`", line.split("|")[2]))

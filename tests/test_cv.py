@@ -381,7 +381,10 @@ def test_information_criteria_written_out_and_given_sigma():
         ({"lams": [1.0, 0.0]}, r"lams must all be > 0"),
         ({"lams": [1.0, -2.0]}, r"lams must all be >= 0"),
         ({"lams": []}, r"lams must be a non-empty"),
-        ({"prior": "horseshoe"}, r"prior must be one of 'laplace', 'gaussian' or a Prior"),
+        (
+            {"prior": "horseshoe"},
+            r"prior must be one of 'laplace', 'gaussian', 'elasticnet' or a Prior",
+        ),
         ({"family": "gamma"}, r"family must be one of"),
         ({"eps": 1.5}, r"eps must be < 1"),
         ({"eps": 0.0}, r"eps must be positive"),

@@ -462,9 +462,11 @@ def test_sparse_pattern_gram_equals_the_dense_centered_gram():
     np.testing.assert_allclose(sparse.rmatvec(y), dense.rmatvec(y), rtol=1e-12, atol=1e-10)
 
 
+@pytest.mark.parametrize("l2", [0.0, 3.0])
 @pytest.mark.parametrize("tol_rel", [0.0, 1e-6])
-def test_csc_kernel_sweeps_like_the_dense_kernel(tol_rel):
-    """Same sweeps, same β, same residual, same stopping on a design with large means."""
+def test_csc_kernel_sweeps_like_the_dense_kernel(tol_rel, l2):
+    """Same sweeps, same β, same residual, same stopping on a design with large means
+    (Lasso, and the elastic net's l2 weight)."""
     from bayesreg.solvers._cd_kernels import cd_epochs
     from bayesreg.solvers._csc_kernels import cd_epochs_csc
     from bayesreg.solvers._design import sparse_column_stats
@@ -477,7 +479,7 @@ def test_csc_kernel_sweeps_like_the_dense_kernel(tol_rel):
     out = []
     for kernel, Xk in ((cd_epochs, Xd), (cd_epochs_csc, (X.indptr, X.indices, X.data))):
         r, beta = y - y.mean(), np.zeros(50)
-        done, gap = kernel(Xk, x_mean, r, beta, norms2, ws, lam_half, 7, tol_rel, 3)
+        done, gap = kernel(Xk, x_mean, r, beta, norms2, ws, lam_half, l2, 7, tol_rel, 3)
         out.append((done, gap, beta, r))
     assert out[0][0] == out[1][0]
     assert out[1][1] == pytest.approx(out[0][1], rel=1e-9)

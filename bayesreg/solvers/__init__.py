@@ -1,10 +1,11 @@
-"""Solvers of the penalized problems: Lasso (coordinate descent), Ridge (closed form), GLMs
-(proximal Newton)."""
+"""Solvers of the penalized problems: Lasso and elastic net (coordinate descent), Ridge (closed
+form), GLMs (proximal Newton)."""
 
 from bayesreg.solvers.glm import GLMPathResult, GLMResult, glm_cd, glm_path
 from bayesreg.solvers.lasso import (
     LassoPathResult,
     LassoResult,
+    duality_gap,
     lambda_max,
     lasso_cd,
     lasso_path,
@@ -17,6 +18,7 @@ __all__ = [
     "LassoPathResult",
     "LassoResult",
     "RidgeResult",
+    "duality_gap",
     "glm_cd",
     "glm_path",
     "lambda_max",

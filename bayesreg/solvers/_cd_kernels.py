@@ -1,12 +1,23 @@
 """Compiled coordinate-descent kernels (private).
 
-All kernels work on the ½·RSS scaling, ``½‖y_c − X_c β‖² + λ½‖β‖₁``, and keep the residual
-``r = y_c − X_c β`` up to date. The centered design ``X_c = X − 1x̄ᵀ`` is never formed: the
-kernels take ``X`` as given (C- or Fortran-ordered; Numba compiles one version per layout)
-and its column means ``xbar`` (zeros without an intercept). Because ``r`` stays centered
-(Σr = 0), ``x_cⱼᵀr = xⱼᵀr`` and only the residual update needs the mean:
-``r ← r − Δ·(xⱼ − x̄ⱼ)``. They are compiled by Numba on first use and cached on disk
-(``cache=True``), so the compile cost is paid once per installation.
+All kernels work on the ½·RSS scaling, ``½‖y_c − X_c β‖² + λ½‖β‖₁ + ½·l2·‖β‖²``, and keep
+the residual ``r = y_c − X_c β`` up to date. ``l2`` is the λ₂ of the elastic net
+``RSS + λ‖β‖₁ + λ₂‖β‖²`` (halving that objective gives λ½ = λ/2 and ½λ₂‖β‖²); ``l2 = 0`` is
+the Lasso, and every formula below then reduces to the Lasso's operation for operation (an
+added ``0·x`` is exact), so the Lasso's iterates are bit for bit those without the term.
+
+The elastic net is the Lasso on the augmented design ``X_a = [X_c; √l2·I]``, ``y_a = [y_c; 0]``:
+its residual is ``r_a = [r; −√l2·β]`` (‖r_a‖² = ‖r‖² + l2‖β‖²), its columns have squared
+norms ‖x_cⱼ‖² + l2 and correlations ``x_aⱼᵀr_a = x_cⱼᵀr − l2·βⱼ``. The kernels never form
+it: the coordinate update is ``βⱼ ← S(x_cⱼᵀr + βⱼ‖x_cⱼ‖², λ½) / (‖x_cⱼ‖² + l2)`` and the
+duality gap is the Lasso's (:func:`lasso_gap`) on those augmented quantities.
+
+The centered design ``X_c = X − 1x̄ᵀ`` is never formed either: the kernels take ``X`` as
+given (C- or Fortran-ordered; Numba compiles one version per layout) and its column means
+``xbar`` (zeros without an intercept). Because ``r`` stays centered (Σr = 0),
+``x_cⱼᵀr = xⱼᵀr`` and only the residual update needs the mean: ``r ← r − Δ·(xⱼ − x̄ⱼ)``.
+They are compiled by Numba on first use and cached on disk (``cache=True``), so the compile
+cost is paid once per installation.
 """
 
 from __future__ import annotations
@@ -38,6 +49,13 @@ def lasso_gap(rr, l1, max_corr, beta_dot_corr, lam_half):
     The dual point θ = s·r with s = min(1, λ½/max|X_cᵀr|) is feasible, and with
     y_c = r + X_cβ its dual objective is D(θ) = θᵀy_c − ½‖θ‖² = s(‖r‖² + βᵀX_cᵀr) − ½s²‖r‖².
     Returns ``(gap / primal, gap, s)`` (relative gap 0 when the primal is 0).
+
+    Elastic net: the same formula on the augmented design (module docstring), i.e. called
+    with ``rr = ‖r‖² + l2‖β‖²``, ``max_corr = max|X_cᵀr − l2·β|`` and
+    ``beta_dot_corr = βᵀ(X_cᵀr − l2·β)``. Written out in the RSS scaling (twice this gap),
+    with c = X_cᵀr − λ₂β and s = min(1, λ₁/(2‖c‖∞)):
+    ``gap = RSS + λ₁‖β‖₁ + λ₂‖β‖² − (2s·rᵀy_c − s²(RSS + λ₂‖β‖²))`` ≥ 0, zero exactly at
+    the optimum.
     """
     primal = 0.5 * rr + lam_half * l1
     scale = 1.0
@@ -89,8 +107,8 @@ def _soft_update(z, lam_half, curvature):
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def cd_epochs(X, xbar, r, beta, norms2, ws, lam_half, n_epochs, tol_rel, check_every):
-    """Run up to ``n_epochs`` cyclic sweeps over the working set ``ws``.
+def cd_epochs(X, xbar, r, beta, norms2, ws, lam_half, l2, n_epochs, tol_rel, check_every):
+    """Run up to ``n_epochs`` cyclic sweeps over the working set ``ws`` (``l2``: module doc).
 
     The duality gap of the problem restricted to ``ws`` costs about half a sweep, so it is
     computed only when a sweep moved the fit little (``max_j Δβ_j²‖x_j‖² ≤ tol·½‖r‖²``) or
@@ -109,12 +127,13 @@ def cd_epochs(X, xbar, r, beta, norms2, ws, lam_half, n_epochs, tol_rel, check_e
             if nj == 0.0:
                 continue
             old = beta[j]
-            new = _soft_update(_col_dot(X, j, r) + old * nj, lam_half, nj)
+            curv = nj + l2
+            new = _soft_update(_col_dot(X, j, r) + old * nj, lam_half, curv)
             if new != old:
                 d = new - old
                 _col_axpy(X, xbar[j], j, d, r)
                 beta[j] = new
-                move = d * d * nj
+                move = d * d * curv
                 if move > max_move:
                     max_move = move
         epoch += 1
@@ -122,17 +141,18 @@ def cd_epochs(X, xbar, r, beta, norms2, ws, lam_half, n_epochs, tol_rel, check_e
         for i in range(n):
             rr += r[i] * r[i]
         if max_move <= tol_rel * 0.5 * rr or epoch % check_every == 0 or epoch == n_epochs:
-            gap_rel = restricted_gap(X, r, beta, ws, lam_half)
+            gap_rel = restricted_gap(X, r, beta, ws, lam_half, l2)
             if gap_rel <= tol_rel:
                 break
     return epoch, gap_rel
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def restricted_gap(X, r, beta, ws, lam_half):
-    """Relative duality gap of the Lasso restricted to the columns in ``ws``.
+def restricted_gap(X, r, beta, ws, lam_half, l2):
+    """Relative duality gap of the Lasso (elastic net) restricted to the columns in ``ws``.
 
-    β is zero outside ``ws``, so βᵀX_cᵀr = Σ_{j ∈ ws} βⱼ x_cⱼᵀr (see :func:`lasso_gap`).
+    β is zero outside ``ws``, so βᵀX_aᵀr_a = Σ_{j ∈ ws} βⱼ(x_cⱼᵀr − l2·βⱼ) and
+    ‖r_a‖² = ‖r‖² + l2·Σ_{j ∈ ws} βⱼ² (see :func:`lasso_gap` and the module docstring).
     """
     m = ws.shape[0]
     n = X.shape[0]
@@ -140,19 +160,21 @@ def restricted_gap(X, r, beta, ws, lam_half):
     for i in range(n):
         rr += r[i] * r[i]
     l1 = 0.0
+    bb = 0.0
     max_corr = 0.0
     xb_dot_r = 0.0
     for k in range(m):
         j = ws[k]
-        c = _col_dot(X, j, r)
+        b = beta[j]
+        c = _col_dot(X, j, r) - l2 * b
         a = abs(c)
         if a > max_corr:
             max_corr = a
-        b = beta[j]
         if b != 0.0:
             l1 += abs(b)
+            bb += b * b
             xb_dot_r += b * c
-    return lasso_gap(rr, l1, max_corr, xb_dot_r, lam_half)[0]
+    return lasso_gap(rr + l2 * bb, l1, max_corr, xb_dot_r, lam_half)[0]
 
 
 @njit(cache=True, fastmath=True, nogil=True)
@@ -179,7 +201,7 @@ def warmup(gram: bool = True) -> None:
         xbar = np.zeros(3)
         r = np.ones(3)
         ws = np.arange(3, dtype=np.int64)
-        cd_epochs(X, xbar, r, np.zeros(3), np.ones(3), ws, 0.1, 2, 0.0, 1)
+        cd_epochs(X, xbar, r, np.zeros(3), np.ones(3), ws, 0.1, 0.0, 2, 0.0, 1)
         shift_residual(X, xbar, r, ws, np.zeros(3))
     lasso_gap(1.0, 1.0, 1.0, 0.5, 0.5)  # also called from Python
     kkt_excess(np.ones(3), np.zeros(3), np.ones(3), 0.5, 1.0, 1e-8)

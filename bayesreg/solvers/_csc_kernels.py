@@ -48,7 +48,7 @@ def _fold(r, off):
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def cd_epochs_csc(X, xbar, r, beta, norms2, ws, lam_half, n_epochs, tol_rel, check_every):
+def cd_epochs_csc(X, xbar, r, beta, norms2, ws, lam_half, l2, n_epochs, tol_rel, check_every):
     """Up to ``n_epochs`` cyclic sweeps over ``ws`` on a CSC design (see ``cd_epochs``).
 
     Returns ``(epochs_done, restricted_relative_gap)``; ``r`` is the true residual on return.
@@ -69,21 +69,22 @@ def cd_epochs_csc(X, xbar, r, beta, norms2, ws, lam_half, n_epochs, tol_rel, che
                 continue
             old = beta[j]
             c = _csc_dot(indptr, indices, data, j, r) + off * n * xbar[j]
-            new = _soft_update(c + old * nj, lam_half, nj)
+            curv = nj + l2
+            new = _soft_update(c + old * nj, lam_half, curv)
             if new != old:
                 d = new - old
                 _csc_axpy(indptr, indices, data, j, d, r)
                 off += d * xbar[j]
                 rr += d * (d * nj - 2.0 * c)
                 beta[j] = new
-                move = d * d * nj
+                move = d * d * curv
                 if move > max_move:
                     max_move = move
         epoch += 1
         if max_move <= tol_rel * 0.5 * rr or epoch % check_every == 0 or epoch == n_epochs:
             rr = _fold(r, off)
             off = 0.0
-            gap_rel = restricted_gap_csc(X, r, beta, ws, lam_half)
+            gap_rel = restricted_gap_csc(X, r, beta, ws, lam_half, l2)
             if gap_rel <= tol_rel:
                 break
     if off != 0.0:
@@ -92,26 +93,30 @@ def cd_epochs_csc(X, xbar, r, beta, norms2, ws, lam_half, n_epochs, tol_rel, che
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def restricted_gap_csc(X, r, beta, ws, lam_half):
-    """Relative duality gap of the Lasso restricted to ``ws`` (``r`` centered, materialized)."""
+def restricted_gap_csc(X, r, beta, ws, lam_half, l2):
+    """Relative duality gap of the Lasso (elastic net: ``l2`` > 0, see
+    :func:`~bayesreg.solvers._cd_kernels.restricted_gap`) restricted to ``ws`` (``r``
+    centered, materialized)."""
     indptr, indices, data = X
     rr = 0.0
     for i in range(r.shape[0]):
         rr += r[i] * r[i]
     l1 = 0.0
+    bb = 0.0
     max_corr = 0.0
     xb_dot_r = 0.0
     for k in range(ws.shape[0]):
         j = ws[k]
-        c = _csc_dot(indptr, indices, data, j, r)
+        b = beta[j]
+        c = _csc_dot(indptr, indices, data, j, r) - l2 * b
         a = abs(c)
         if a > max_corr:
             max_corr = a
-        b = beta[j]
         if b != 0.0:
             l1 += abs(b)
+            bb += b * b
             xb_dot_r += b * c
-    return lasso_gap(rr, l1, max_corr, xb_dot_r, lam_half)[0]
+    return lasso_gap(rr + l2 * bb, l1, max_corr, xb_dot_r, lam_half)[0]
 
 
 @njit(cache=True, fastmath=True, nogil=True)

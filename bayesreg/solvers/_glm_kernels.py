@@ -10,7 +10,9 @@ family). The unpenalized intercept is minimized out *exactly* at every coordinat
 with the weighted column means mⱼ = Σᵢwᵢxᵢⱼ / Σᵢwᵢ, moving βⱼ by δ and β₀ by −δ·mⱼ keeps
 Σᵢ qᵢ = 0 for the model gradient q = g + w∘d, so a coordinate sees the weighted-centered
 column xⱼ − mⱼ, of curvature hⱼ = Σᵢwᵢ(xᵢⱼ − mⱼ)², and ``(xⱼ − mⱼ)ᵀq = xⱼᵀq``. Without an
-intercept mⱼ = 0. Penalty: ``l1`` (soft-thresholding, exact zeros) or L2 (λβⱼ² ).
+intercept mⱼ = 0. Penalty: ``l1`` (soft-thresholding, exact zeros) or L2 (λβⱼ² ); with
+``l1`` an added ``l2``·βⱼ² (the elastic net's λ₂) divides the soft-thresholded value by
+hⱼ + 2·l2 and adds 2·l2·βⱼ to the gradient (``l2 = 0``: the L1 update exactly).
 
 The CSC kernels apply the constant part −δ·mⱼ of each update to a scalar ``off`` (the true d
 is ``d + off·1`` and the true q is ``q + off·w``) so an update costs O(nnz of the column),
@@ -85,26 +87,28 @@ def weighted_stats_csc(X, ws, w, w_sum, fit_intercept, m, h):
 
 
 @njit(cache=True, fastmath=True, nogil=True, inline="always")
-def _coord(gj, b, hj, lam, l1):
+def _coord(gj, b, hj, lam, l1, l2):
     """(new βⱼ, min-norm subgradient of the model at the old βⱼ) for gradient ``gj``."""
     if l1:
+        g = gj + 2.0 * l2 * b
         if b > 0.0:
-            v = abs(gj + lam)
+            v = abs(g + lam)
         elif b < 0.0:
-            v = abs(gj - lam)
+            v = abs(g - lam)
         else:
-            v = max(abs(gj) - lam, 0.0)
+            v = max(abs(g) - lam, 0.0)
         z = hj * b - gj
+        curv = hj + 2.0 * l2
         if z > lam:
-            return (z - lam) / hj, v
+            return (z - lam) / curv, v
         if z < -lam:
-            return (z + lam) / hj, v
+            return (z + lam) / curv, v
         return 0.0, v
     return (hj * b - gj) / (hj + 2.0 * lam), abs(gj + 2.0 * lam * b)
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def newton_cd(X, ws, beta, m, h, w, q, d, lam, l1, max_epochs, tol):
+def newton_cd(X, ws, beta, m, h, w, q, d, lam, l1, l2, max_epochs, tol):
     """Cyclic coordinate descent on the quadratic model over ``ws`` (see module docstring).
 
     ``beta[k]`` is βⱼ for j = ``ws[k]`` (updated), ``q`` = g + w∘d and ``d`` the change of η
@@ -126,7 +130,7 @@ def newton_cd(X, ws, beta, m, h, w, q, d, lam, l1, max_epochs, tol):
             for i in range(n):
                 gj += X[i, j] * q[i]
             old = beta[k]
-            new, v = _coord(gj, old, hk, lam, l1)
+            new, v = _coord(gj, old, hk, lam, l1, l2)
             if v > worst:
                 worst = v
             if new != old:
@@ -141,13 +145,13 @@ def newton_cd(X, ws, beta, m, h, w, q, d, lam, l1, max_epochs, tol):
         epoch += 1
         # Small violations seen one coordinate at a time can add up over a sweep on
         # correlated columns: confirm at the end of the sweep (half a sweep's cost).
-        if worst <= tol and _model_violation(X, ws, beta, h, q, lam, l1) <= tol:
+        if worst <= tol and _model_violation(X, ws, beta, h, q, lam, l1, l2) <= tol:
             break
     return epoch, d0
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def _model_violation(X, ws, beta, h, q, lam, l1):
+def _model_violation(X, ws, beta, h, q, lam, l1, l2):
     """Largest subgradient of the model over ``ws`` at the current point (dense X)."""
     n = X.shape[0]
     worst = 0.0
@@ -158,14 +162,14 @@ def _model_violation(X, ws, beta, h, q, lam, l1):
         gj = 0.0
         for i in range(n):
             gj += X[i, j] * q[i]
-        v = _coord(gj, beta[k], h[k], lam, l1)[1]
+        v = _coord(gj, beta[k], h[k], lam, l1, l2)[1]
         if v > worst:
             worst = v
     return worst
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def newton_cd_csc(X, ws, beta, m, h, w, q, d, lam, l1, max_epochs, tol):
+def newton_cd_csc(X, ws, beta, m, h, w, q, d, lam, l1, l2, max_epochs, tol):
     """:func:`newton_cd` for a CSC design ``(indptr, indices, data)``; O(nnz) per update."""
     indptr, indices, data = X
     n = d.shape[0]
@@ -188,7 +192,7 @@ def newton_cd_csc(X, ws, beta, m, h, w, q, d, lam, l1, max_epochs, tol):
                 gj += data[p] * q[indices[p]]
             gj += off * w_sum * mk  # xⱼᵀ(off·w) = off·Σw·mⱼ
             old = beta[k]
-            new, v = _coord(gj, old, hk, lam, l1)
+            new, v = _coord(gj, old, hk, lam, l1, l2)
             if v > worst:
                 worst = v
             if new != old:
@@ -202,7 +206,10 @@ def newton_cd_csc(X, ws, beta, m, h, w, q, d, lam, l1, max_epochs, tol):
                 d0 -= delta * mk
                 beta[k] = new
         epoch += 1
-        if worst <= tol and _model_violation_csc(X, ws, beta, m, h, q, off, w_sum, lam, l1) <= tol:
+        if (
+            worst <= tol
+            and _model_violation_csc(X, ws, beta, m, h, q, off, w_sum, lam, l1, l2) <= tol
+        ):
             break
     if off != 0.0:
         for i in range(n):
@@ -212,7 +219,7 @@ def newton_cd_csc(X, ws, beta, m, h, w, q, d, lam, l1, max_epochs, tol):
 
 
 @njit(cache=True, fastmath=True, nogil=True)
-def _model_violation_csc(X, ws, beta, m, h, q, off, w_sum, lam, l1):
+def _model_violation_csc(X, ws, beta, m, h, q, off, w_sum, lam, l1, l2):
     """:func:`_model_violation` for a CSC design (true q = q + off·w)."""
     indptr, indices, data = X
     worst = 0.0
@@ -223,7 +230,7 @@ def _model_violation_csc(X, ws, beta, m, h, q, off, w_sum, lam, l1):
         gj = off * w_sum * m[k]
         for p in range(indptr[j], indptr[j + 1]):
             gj += data[p] * q[indices[p]]
-        v = _coord(gj, beta[k], h[k], lam, l1)[1]
+        v = _coord(gj, beta[k], h[k], lam, l1, l2)[1]
         if v > worst:
             worst = v
     return worst

@@ -4,7 +4,10 @@ Objective (the deviance scaling, see :mod:`bayesreg.families` and :mod:`bayesreg
 
     minimize over (β₀, β):  D(y, β₀ + Xβ) + λ·R(β),    R = ‖β‖₁ ("l1") or ‖β‖²₂ ("l2"),
 
-with D the deviance of the family (for the Gaussian family the RSS) and β₀ unpenalized.
+with D the deviance of the family (for the Gaussian family the RSS) and β₀ unpenalized, or
+the elastic net R = ‖β‖₁ + γ‖β‖²₂ (``penalty=ElasticNetPenalty(gamma)``: λ₁ = λ, λ₂ = λγ),
+solved as L1 with the ridge term added to the Newton model (its curvature 2λ₂ to every
+coordinate's, its gradient 2λ₂β to the gradient).
 
 Method (as in skglm's ``ProxNewton``, Bertrand et al., 2022):
 
@@ -31,14 +34,16 @@ Certificate. Convergence is declared only from the optimality residual computed 
 features at the returned point, with g = ∂D/∂η at that point::
 
     L1:  kkt = max( maxⱼ |smallest element of xⱼᵀg + λ∂|βⱼ||,  |Σᵢgᵢ| ) / λ
+    EN:  kkt = max( maxⱼ |smallest element of xⱼᵀg + 2λγβⱼ + λ∂|βⱼ||,  |Σᵢgᵢ| ) / λ
     L2:  kkt = max( maxⱼ |xⱼᵀg + 2λβⱼ|,  |Σᵢgᵢ| ) / max(λ_max, tiny)
 
 (|Σg| only with an intercept; λ_max = ‖Xᵀg‖∞ at the intercept-only fit, the gradient's own
 scale, 1 if it is 0). ``converged`` means ``kkt ≤ tol`` or, where tol is below what float64
 can resolve, every violation is within the rounding floor 1000·eps·‖g‖₂·maxⱼ‖xⱼ‖.
 
-The Gaussian family is delegated to :func:`~bayesreg.solvers.lasso_cd` (L1) and
-:func:`~bayesreg.solvers.ridge_closed_form` (L2), and its answer certified the same way.
+The Gaussian family is delegated to :func:`~bayesreg.solvers.lasso_cd` (L1; the elastic net
+with its ``l2``) and :func:`~bayesreg.solvers.ridge_closed_form` (L2), and its answer
+certified the same way.
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ from bayesreg._validation import (
 )
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.families import Family, Gaussian, get_family, lambda_max_of, null_eta_of
-from bayesreg.penalties import L1Penalty, L2Penalty, Penalty
+from bayesreg.penalties import ElasticNetPenalty, L1Penalty, L2Penalty, Penalty
 from bayesreg.solvers._design import sparse_column_stats
 from bayesreg.solvers._glm_kernels import (
     newton_cd,
@@ -103,7 +108,8 @@ class GLMResult:
     lam : float
         The λ solved for (deviance scaling).
     family, penalty : str
-        ``"gaussian"``, ``"binomial"`` or ``"poisson"``; ``"l1"`` or ``"l2"``.
+        ``"gaussian"``, ``"binomial"`` or ``"poisson"``; ``"l1"``, ``"l2"`` or
+        ``"elasticnet"``.
     n_iter : int
         Proximal Newton steps taken (for the Gaussian family, the delegate's sweeps).
     kkt : float
@@ -157,7 +163,7 @@ def glm_cd(
     lam: float,
     *,
     family: str | Family = "binomial",
-    penalty: str = "l1",
+    penalty: str | Penalty = "l1",
     fit_intercept: bool = True,
     tol: float = 1e-8,
     max_iter: int = 500,
@@ -177,8 +183,12 @@ def glm_cd(
         λ > 0 in the deviance scaling (scikit-learn's ``LogisticRegression`` C is 2/λ for L1
         and 1/λ for L2; glmnet's λ is λ/(2n) and λ/n, see :mod:`bayesreg.conventions`).
     family : {"binomial", "poisson", "gaussian"} or a family object, default "binomial"
-    penalty : {"l1", "l2"}, default "l1"
-        R(β) = ‖β‖₁ or ‖β‖²₂.
+    penalty : {"l1", "l2"} or a penalty object, default "l1"
+        R(β) = ‖β‖₁ or ‖β‖²₂; or :class:`~bayesreg.penalties.L1Penalty`,
+        :class:`~bayesreg.penalties.L2Penalty`, or
+        :class:`~bayesreg.penalties.ElasticNetPenalty` ``(gamma)`` for the elastic net
+        R(β) = ‖β‖₁ + γ‖β‖²₂ (λ₁ = λ, λ₂ = λγ; scikit-learn's
+        ``LogisticRegression(penalty="elasticnet", l1_ratio=ρ, C)`` is λ = 2ρ/C, γ = (1 − ρ)/(2ρ)).
     fit_intercept : bool, default True
         Fit an unpenalized intercept β₀.
     tol : float, default 1e-8
@@ -224,7 +234,7 @@ def glm_path(
     lams: ArrayLike | None = None,
     *,
     family: str | Family = "binomial",
-    penalty: str = "l1",
+    penalty: str | Penalty = "l1",
     n_lambdas: int = 100,
     eps: float | None = None,
     fit_intercept: bool = True,
@@ -311,14 +321,34 @@ def glm_path(
 
 
 def _validate(
-    X: ArrayLike, y: ArrayLike, family: str | Family, penalty: str
+    X: ArrayLike, y: ArrayLike, family: str | Family, penalty: str | Penalty
 ) -> tuple[Family, Penalty, Any, NDArray[np.float64]]:
     fam = get_family(family)
-    if penalty not in _PENALTIES:
-        raise ValueError(f"penalty must be 'l1' or 'l2'; got {penalty!r}")
+    pen = _penalty(penalty)
     y_float, _ = fam.validate_y(y)
     Xa, ya = check_Xy(X, y_float, accept_sparse=True)
-    return fam, _PENALTIES[penalty], Xa, ya
+    return fam, pen, Xa, ya
+
+
+def _penalty(penalty: str | Penalty) -> Penalty:
+    """A penalty object from ``"l1"``, ``"l2"`` or a penalty object itself."""
+    if isinstance(penalty, L1Penalty | L2Penalty | ElasticNetPenalty):
+        return penalty
+    if penalty == "elasticnet":
+        raise ValueError(
+            "penalty 'elasticnet' needs its ratio γ = λ₂/λ₁: pass ElasticNetPenalty(gamma)"
+        )
+    if not isinstance(penalty, str) or penalty not in _PENALTIES:
+        raise ValueError(
+            f"penalty must be 'l1' or 'l2'; got {penalty!r} (or a penalty object such as "
+            "ElasticNetPenalty(gamma))"
+        )
+    return _PENALTIES[penalty]
+
+
+def _l2_weight(pen: Penalty, lam: float) -> float:
+    """λ₂ of the elastic net's ridge term (0 for the other penalties)."""
+    return pen.l2_weight(lam) if isinstance(pen, ElasticNetPenalty) else 0.0
 
 
 @dataclass
@@ -413,7 +443,8 @@ def _solve(
     """Proximal Newton with working sets from (β, β₀); updates ``beta`` in place."""
     fam, y, fit = prob.family, prob.y, prob.fit_intercept
     n = prob.X.shape[0]
-    l1 = pen.name == "l1"
+    l1 = pen.name != "l2"  # the elastic net is L1 with a ridge term (l2w) in the model
+    l2w = _l2_weight(pen, lam)
     scale = lam if l1 else (prob.grad_scale if prob.grad_scale > 0.0 else 1.0)
     tol_abs = tol * scale
     kx = prob.kernel_X
@@ -489,18 +520,18 @@ def _solve(
             epochs = 0
             if l1:
                 epochs, dd0 = cd(
-                    kx, ws, b_new, m_ws, h_ws, w, q, d, lam, l1, _PATTERN_AFTER, tol_in
+                    kx, ws, b_new, m_ws, h_ws, w, q, d, lam, l1, l2w, _PATTERN_AFTER, tol_in
                 )
                 d0 += dd0
             if epochs == _PATTERN_AFTER or not l1:
-                sol = _pattern_solve(prob, ws, b_old, b_new, m_ws, w, w_sum, g, lam, l1)
+                sol = _pattern_solve(prob, ws, b_old, b_new, m_ws, w, w_sum, g, lam, l1, l2w)
                 if sol is not None:
                     b_new = sol
                     step = b_new - b_old
                     d0 = (-float(g.sum()) / w_sum if fit else 0.0) - float(m_ws @ step)
                     d = prob.cols_matvec(ws, step) + d0
                     q = g + w * d
-            _, dd0 = cd(kx, ws, b_new, m_ws, h_ws, w, q, d, lam, l1, _MAX_EPOCHS, tol_in)
+            _, dd0 = cd(kx, ws, b_new, m_ws, h_ws, w, q, d, lam, l1, l2w, _MAX_EPOCHS, tol_in)
             d0 += dd0
             n_iter += 1
             if d0 == 0.0 and np.array_equal(b_new, b_old):
@@ -559,14 +590,16 @@ def _pattern_solve(
     g: NDArray[np.float64],
     lam: float,
     l1: bool,
+    l2w: float = 0.0,
 ) -> NDArray[np.float64] | None:
     """Exact minimizer of the Newton model over ``ws`` on the sign pattern of ``b_cur`` (L1).
 
     With the weighted-centered columns X̃ = X − 1mᵀ (the intercept minimized out), the
     model's stationarity on the support S with signs s reads
     ``X̃_SᵀWX̃_S β_S = X̃_Sᵀ(W·X̃_ws b_old − g) − λs`` (L2: ``+ 2λI`` on the left, no λs, S
-    all of ``ws``). Returns the new β on ``ws`` (0 off S), or None when the solution leaves the
-    pattern, the system is singular, or forming it would cost more than ``_PATTERN_FLOPS``.
+    all of ``ws``; elastic net: ``+ 2λ₂I`` on the left, λ₂ = ``l2w``). Returns the new β on
+    ``ws`` (0 off S), or None when the solution leaves the pattern, the system is singular, or
+    forming it would cost more than ``_PATTERN_FLOPS``.
     """
     n = prob.X.shape[0]
     sel = np.flatnonzero(b_cur) if l1 else np.arange(ws.size)
@@ -583,6 +616,8 @@ def _pattern_solve(
     else:
         H = XS.T @ (w[:, None] * XS)
     H -= w_sum * np.outer(m_s, m_s)
+    if l2w:
+        H.flat[:: sel.size + 1] += 2.0 * l2w
     if not l1:
         H.flat[:: sel.size + 1] += 2.0 * lam
         x = _solve_or_none(H, rhs)
@@ -642,17 +677,18 @@ def _gaussian(
     beta: NDArray[np.float64],
     warn: bool = True,
 ) -> GLMResult:
-    """The Gaussian family: ``lasso_cd`` (L1) or ``ridge_closed_form`` (L2), certified here."""
+    """The Gaussian family: ``lasso_cd`` (L1, elastic net) or ``ridge_closed_form`` (L2),
+    certified here."""
     from bayesreg.solvers.lasso import lasso_cd
     from bayesreg.solvers.ridge import ridge_closed_form
 
     n_iter = 0
-    if pen.name == "l1":
+    if pen.name != "l2":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             res = lasso_cd(
                 X, y, lam, fit_intercept=fit_intercept, max_iter=max(max_iter, 20_000),
-                coef_init=beta if np.any(beta) else None,
+                coef_init=beta if np.any(beta) else None, l2=_l2_weight(pen, lam),
             )  # fmt: skip
         coef, b0, n_iter = res.coef, float(res.intercept), res.n_iter
     else:
@@ -663,7 +699,7 @@ def _gaussian(
     eta = b0 + prob.matvec(coef)
     g = fam.gradient(y, eta)
     viol = _violation(pen, coef, prob.rmatvec(g), lam, float(g.sum()) if fit_intercept else 0.0)
-    scale = lam if pen.name == "l1" else (prob.grad_scale if prob.grad_scale > 0.0 else 1.0)
+    scale = lam if pen.name != "l2" else (prob.grad_scale if prob.grad_scale > 0.0 else 1.0)
     floor = _FLOOR * float(np.sqrt(g @ g)) * prob.max_col_norm
     converged = bool(viol <= max(tol * scale, floor))
     if warn and not converged:

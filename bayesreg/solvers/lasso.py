@@ -28,6 +28,14 @@ Speed comes from three things:
   remain only serve to find the pattern. Every answer is still certified by the duality gap
   and the KKT conditions.
 
+**Elastic net.** ``lasso_cd(..., l2=λ₂)`` solves ``‖y − β₀ − Xβ‖² + λ‖β‖₁ + λ₂‖β‖²`` with the
+same machinery: it is the Lasso on the augmented design ``[X_c; √λ₂·I]`` (response
+``[y_c; 0]``), which is never formed. The coordinate update divides by ‖x_cⱼ‖² + λ₂, the
+gap, the screening rule and the KKT test use the augmented correlations X_cᵀr − λ₂β, residual
+norm ‖r‖² + λ₂‖β‖² and column norms ‖x_cⱼ‖² + λ₂ (:mod:`~bayesreg.solvers._cd_kernels`), a
+sign-pattern solve adds λ₂I to X_SᵀX_S, and the Gram route runs on X_cᵀX_c + λ₂I. With
+λ₂ = 0 every step is the Lasso's, bit for bit.
+
 A ``scipy.sparse`` X is solved without densifying it and without a centered copy: CSC
 kernels (:mod:`~bayesreg.solvers._csc_kernels`) sweep its stored entries, the column means
 enter the coordinate and residual updates and the gap implicitly (X_cβ = Xβ − (x̄ᵀβ)·1,
@@ -90,7 +98,7 @@ _STABLE_SWEEPS = 50  # sweeps on unchanged signs before trying a solve on the si
 
 @dataclass(frozen=True)
 class LassoResult:
-    """Solution of ``‖y − β₀ − Xβ‖² + λ‖β‖₁``.
+    """Solution of ``‖y − β₀ − Xβ‖² + λ‖β‖₁`` (+ ``l2·‖β‖²``: the elastic net).
 
     Attributes
     ----------
@@ -106,6 +114,8 @@ class LassoResult:
         Duality gap at the returned point divided by the primal objective.
     converged : bool
         Whether ``gap <= tol`` and the KKT conditions hold to 1e-9·λ (or rounding level).
+    l2 : float
+        The weight λ₂ of the ridge term (0 for the Lasso).
     """
 
     coef: NDArray[np.float64]
@@ -117,6 +127,7 @@ class LassoResult:
     tol: float = field(repr=False, default=0.0)
     #: Which solver produced the answer: "cd", "gram" or "gram+cd" (see ``lasso_cd``).
     route: str = "cd"
+    l2: float = 0.0
 
     @property
     def support(self) -> NDArray[np.intp]:
@@ -152,8 +163,9 @@ def lasso_cd(
     max_iter: int = 20_000,
     coef_init: ArrayLike | None = None,
     route: str = "auto",
+    l2: float = 0.0,
 ) -> LassoResult:
-    """Solve the Lasso ``‖y − β₀ − Xβ‖² + λ‖β‖₁`` by coordinate descent.
+    """Solve the Lasso ``‖y − β₀ − Xβ‖² + λ‖β‖₁`` (or the elastic net) by coordinate descent.
 
     Parameters
     ----------
@@ -187,6 +199,11 @@ def lasso_cd(
         data from the better of the two points. Every route
         ends on the same certificate (duality gap and KKT conditions); ``LassoResult.route``
         says which ran.
+    l2 : float, default 0.0
+        Weight λ₂ ≥ 0 of a ridge term: with λ₂ > 0 the problem is the elastic net
+        ``‖y − β₀ − Xβ‖² + λ‖β‖₁ + λ₂‖β‖²`` (module docstring; scikit-learn's
+        ``ElasticNet(alpha, l1_ratio)`` is λ = 2n·alpha·l1_ratio, λ₂ = n·alpha·(1 − l1_ratio)),
+        ``gap`` its duality gap and the KKT conditions its own. 0 is the Lasso, unchanged.
 
     Returns
     -------
@@ -201,6 +218,7 @@ def lasso_cd(
     # X's finiteness: from its sums of squares below (a sparse X's data: checked here)
     Xa, ya = check_Xy(X, y, finite_X=False, accept_sparse=True)
     lam = _check_lasso_lam(lam)
+    l2 = check_penalty(l2, "l2")
     tol = check_scale(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
     prob = _build_problem(Xa, ya, fit_intercept)
@@ -228,12 +246,12 @@ def lasso_cd(
         budget = min(budget, max(_GRAM_TRIAL_MIN, p // 20))
         n_iter, gap, converged = (0, math.inf, False)
         if budget:
-            n_iter, gap, converged = _solve(prob, lam_half, beta, tol, budget)
+            n_iter, gap, converged = _solve(prob, lam_half, beta, tol, budget, l2=l2)
         trial_beta, trial_gap = beta.copy(), gap
         if not converged:
             # On auto, a budget: below its rounding floor the Gram form would spin to max_iter.
             sweeps = max_iter if route == "gram" else min(max_iter, _GRAM_AUTO_MAX_SWEEPS)
-            k, gap, converged = _solve_gram(Xa, ya, fit_intercept, lam_half, beta, tol, sweeps)
+            k, gap, converged = _solve_gram(Xa, ya, fit_intercept, lam_half, beta, tol, sweeps, l2)
             n_iter += k
             used = "gram"
         if not converged and route == "auto" and gap > min(trial_gap, _GRAM_CLOSE):
@@ -245,17 +263,48 @@ def lasso_cd(
             # The Gram form's gap cannot resolve below eps·‖y‖²/objective (README): finish
             # on the data, from the Gram route's point; keep that point if CD does no better.
             gram_beta, gram_gap = beta.copy(), gap
-            k, gap, converged = _solve(prob, lam_half, beta, tol, max_iter)
+            k, gap, converged = _solve(prob, lam_half, beta, tol, max_iter, l2=l2)
             n_iter += k
             used = "gram+cd"
             if not converged and gap > gram_gap:
                 beta[:], gap, used = gram_beta, gram_gap, "gram"
     else:
-        n_iter, gap, converged = _solve(prob, lam_half, beta, tol, max_iter)
+        n_iter, gap, converged = _solve(prob, lam_half, beta, tol, max_iter, l2=l2)
     if not converged:
-        _warn_not_converged(lam, gap, tol, max_iter)
+        _warn_not_converged(lam, gap, tol, max_iter, l2)
     intercept = prob.intercept(beta) if fit_intercept else 0.0
-    return LassoResult(beta, intercept, lam, n_iter, gap, converged, tol, used)
+    return LassoResult(beta, intercept, lam, n_iter, gap, converged, tol, used, l2)
+
+
+def duality_gap(
+    X: ArrayLike,
+    y: ArrayLike,
+    coef: ArrayLike,
+    lam: float,
+    *,
+    l2: float = 0.0,
+    fit_intercept: bool = True,
+) -> float:
+    """The duality gap of the Lasso (elastic net with ``l2`` > 0) at ``coef``, RSS scaling.
+
+    For ``F(β) = ‖y_c − X_cβ‖² + λ‖β‖₁ + λ₂‖β‖²`` (intercept profiled out) and r = y_c − X_cβ,
+    c = X_cᵀr − λ₂β, s = min(1, λ/(2‖c‖∞)):
+    ``gap = F(β) − (2s·rᵀy_c − s²(‖r‖² + λ₂‖β‖²))``, the primal minus a dual objective at
+    a feasible point, so gap ≥ F(β) − min F ≥ 0, with equality at the optimum. It is the
+    gap :func:`lasso_cd` certifies (there divided by F(β)).
+    """
+    Xa, ya = check_Xy(X, y, accept_sparse=True)
+    lam = _check_lasso_lam(lam)
+    l2 = check_penalty(l2, "l2")
+    prob = _build_problem(Xa, ya, fit_intercept)
+    beta = check_shaped(coef, (Xa.shape[1],), "coef").copy()
+    r = prob.residual(beta)
+    corr = prob.corr(r)
+    if l2:
+        corr = corr - l2 * beta
+    alive = np.ones(beta.size, dtype=bool)
+    # _full_gap works in the ½·RSS scaling: twice its gap is the RSS-scaling gap
+    return 2.0 * _full_gap(r, beta, corr, to_half_rss(lam), alive, l2)[1]
 
 
 def _solve_gram(
@@ -266,11 +315,18 @@ def _solve_gram(
     beta: NDArray[np.float64],
     tol: float,
     max_iter: int,
+    l2: float = 0.0,
 ) -> tuple[int, float, bool]:
-    """One λ on the Gram route (the path's kernel), warm-started from ``beta`` (updated)."""
+    """One λ on the Gram route (the path's kernel), warm-started from ``beta`` (updated).
+
+    Elastic net: the Lasso of the augmented design, whose Gram matrix is X_cᵀX_c + λ₂I
+    (same X_cᵀy_c and y_cᵀy_c), so the kernel runs unchanged on the shifted matrix.
+    """
     stats = centered_gram(X, y, fit_intercept)
     if not math.isfinite(stats.yty):
         raise ValueError(_Y_TOO_LARGE)
+    if l2:
+        stats.gram.flat[:: stats.gram.shape[0] + 1] += l2  # a fresh matrix: shifted in place
     coefs, n_iter, gaps, converged = _gram_path(stats, np.array([lam_half]), tol, max_iter, beta)
     beta[:] = coefs[0]
     return int(n_iter[0]), float(gaps[0]), bool(converged[0])
@@ -413,6 +469,8 @@ _GRAM_TRIAL_MIN = 5
 _GRAM_AUTO_MAX_SWEEPS = 5000
 #: A Gram-route gap this small, though above tol, is a good start for the sweeps on the data.
 _GRAM_CLOSE = 1e-6
+#: Largest elastic-net support beyond n solved on its sign pattern (a dense |S|² system).
+_EN_PATTERN_MAX = 2000
 
 
 def _extrapolate(
@@ -618,18 +676,22 @@ def _solve(
     tol: float,
     max_iter: int,
     ws_size: int = 0,
+    *,
+    l2: float = 0.0,
 ) -> tuple[int, float, bool]:
-    """Working-set coordinate descent on ``½‖y_c − X_cβ‖² + λ½‖β‖₁``; updates ``beta``.
+    """Working-set coordinate descent on ``½‖y_c − X_cβ‖² + λ½‖β‖₁ + ½·l2·‖β‖²``.
 
-    Returns ``(sweeps, relative duality gap, converged)``, converged meaning gap ≤ ``tol`` and
-    the KKT conditions hold to ``_KKT_TOL``.
+    Updates ``beta``. Returns ``(sweeps, relative duality gap, converged)``, converged
+    meaning gap ≤ ``tol`` and the KKT conditions hold to ``_KKT_TOL``. With ``l2`` > 0 the
+    gap, the screening and the KKT test are those of the augmented design (module docstring):
+    correlations X_cᵀr − l2·β, column norms √(‖x_cⱼ‖² + l2).
     """
     p = prob.X.shape[1]
     norms2 = prob.norms2
     alive = norms2 > 0.0
     beta[~alive] = 0.0
     r = prob.residual(beta)
-    norms = np.sqrt(norms2)
+    norms = np.sqrt(norms2 + l2) if l2 else np.sqrt(norms2)
     n_alive = int(alive.sum())
     epochs = 0
     last_pattern = None  # signs before the previous working-set solve
@@ -644,11 +706,13 @@ def _solve(
             # The sweeps kept the same signs through a whole working-set solve: the pattern
             # is most likely the solution's, where the Lasso is a linear system. Solve it
             # (once per pattern); the gap and KKT test below decide whether it is the optimum.
-            r = _solve_on_pattern(prob, beta, lam_half, r)
+            r = _solve_on_pattern(prob, beta, lam_half, r, l2)
             tried = pattern
             pattern = np.sign(beta)
         corr = prob.corr(r)
-        gap_rel, gap, scale = _full_gap(r, beta, corr, lam_half, alive)
+        if l2:
+            corr -= l2 * beta  # the augmented design's correlations
+        gap_rel, gap, scale = _full_gap(r, beta, corr, lam_half, alive, l2)
         # Converged: objective certified by the gap, and coefficients by the KKT conditions
         # (near a kink of the path a small gap alone can hide a missing tiny coefficient).
         # Screened-out columns are provably zero at the optimum: they are not checked.
@@ -701,6 +765,7 @@ def _solve(
             _INNER_TOL_FRACTION * tol,
             min_epochs,
             None if tried is None else tried[ws],
+            l2,
         )
         ws_size = 0  # next working set: twice the support (celer's rule)
         last_pattern = pattern
@@ -711,8 +776,10 @@ def _solve_on_pattern(
     beta: NDArray[np.float64],
     lam_half: float,
     r: NDArray[np.float64],
+    l2: float = 0.0,
 ) -> NDArray[np.float64]:
-    """On a fixed sign pattern (support S, signs s) solve ``X_SᵀX_S β_S = X_Sᵀy − λ½·s``.
+    """On a fixed sign pattern (support S, signs s) solve ``X_SᵀX_S β_S = X_Sᵀy − λ½·s``
+    (elastic net: ``(X_SᵀX_S + l2·I) β_S = X_Sᵀy − λ½·s``).
 
     If the solution keeps the signs s, ``beta`` is overwritten and the new residual returned;
     otherwise (or if ``X_S`` is too ill-conditioned for the refined normal equations, see
@@ -721,15 +788,21 @@ def _solve_on_pattern(
     """
     support = np.flatnonzero(beta)
     n = prob.X.shape[0]
-    if support.size == 0 or support.size >= n or support.size > prob.max_pattern:
+    # X_SᵀX_S is singular for |S| ≥ n; with the ridge term it is not (the elastic net can
+    # keep more than n features), up to a size whose dense system stays small
+    most = n - 1 if not l2 else max(n - 1, _EN_PATTERN_MAX)
+    if support.size == 0 or support.size > most or support.size > prob.max_pattern:
         return r
     cols = prob.pattern_system(support)
     signs = np.sign(beta[support])
+    gram = cols.gram
+    if l2:
+        gram = gram + l2 * np.eye(support.size)
     x = cholesky_solve_refined(
-        cols.gram,
+        gram,
         cols.rmatvec(prob.yc) - lam_half * signs,
         # stationarity, from the data
-        lambda b: cols.rmatvec(prob.yc - cols.matvec(b)) - lam_half * signs,
+        lambda b: cols.rmatvec(prob.yc - cols.matvec(b)) - l2 * b - lam_half * signs,
     )
     if x is None or not np.all(x * signs > 0.0):
         return r
@@ -748,8 +821,9 @@ def _solve_working_set(
     tol_final: float,
     min_epochs: int,
     tried: NDArray[np.float64] | None,
+    l2: float = 0.0,
 ) -> int:
-    """Coordinate descent on the working set with Anderson acceleration.
+    """Coordinate descent on the working set with Anderson acceleration (``l2``: elastic net).
 
     Stops when the restricted gap is ≤ ``tol_final``, or ≤ ``tol_in`` after at least
     ``min_epochs`` sweeps, or when the signs of β have not changed for ``_STABLE_SWEEPS``
@@ -778,7 +852,7 @@ def _solve_working_set(
     signs = np.sign(beta[ws])
     stable_since = 0
     while epochs < max_epochs:
-        done, gap_in = sweep(X, xbar, r, beta, norms2, ws, lam_half, 1, tol_in, _CHECK_EVERY)
+        done, gap_in = sweep(X, xbar, r, beta, norms2, ws, lam_half, l2, 1, tol_in, _CHECK_EVERY)
         epochs += done
         if gap_in <= tol_final or (gap_in <= tol_in and epochs >= min_epochs):
             break
@@ -809,6 +883,9 @@ def _solve_working_set(
             r_acc = r.copy()
             rr_acc = shift(X, xbar, r_acc, ws, b_acc - b_cur)
             p_acc = 0.5 * rr_acc + lam_half * float(np.abs(b_acc).sum())
+            if l2:  # the ridge term of the working set (β is fixed outside it)
+                p_cur += 0.5 * l2 * float(b_cur @ b_cur)
+                p_acc += 0.5 * l2 * float(b_acc @ b_acc)
             # Accept only a decrease beyond rounding noise: near the optimum, extrapolations
             # that "win" by rounding alone would keep undoing the sweeps' progress.
             if p_acc < p_cur * (1.0 - _ANDERSON_MIN_DECREASE):
@@ -826,28 +903,31 @@ def _full_gap(
     corr: NDArray[np.float64],
     lam_half: float,
     alive: NDArray[np.bool_],
+    l2: float = 0.0,
 ) -> tuple[float, float, float]:
     """Relative gap, absolute gap and dual scaling for the full problem.
 
     Columns screened out (``~alive``) are provably zero at the optimum, so the reduced
-    problem has the same optimal value and its gap certifies the full problem.
+    problem has the same optimal value and its gap certifies the full problem. Elastic net:
+    ``corr`` must be the augmented X_cᵀr − l2·β; the residual norm gets + l2‖β‖².
     """
     max_corr = float(np.max(np.abs(corr[alive]))) if alive.any() else 0.0
-    return lasso_gap(
-        float(r @ r), float(np.abs(beta).sum()), max_corr, float(beta @ corr), lam_half
-    )
+    rr = float(r @ r)
+    if l2:
+        rr += l2 * float(beta @ beta)
+    return lasso_gap(rr, float(np.abs(beta).sum()), max_corr, float(beta @ corr), lam_half)
 
 
-def _warn_not_converged(lam: float, gap: float, tol: float, max_iter: int) -> None:
+def _warn_not_converged(lam: float, gap: float, tol: float, max_iter: int, l2: float = 0.0) -> None:
     why = (
         f"relative duality gap {gap:.3e} > tol={tol:.1e}"
         if gap > tol
         else f"relative duality gap {gap:.3e} ≤ tol but KKT conditions violated beyond "
         f"{_KKT_TOL:.0e}·λ"
     )
+    what = f"Elastic-net coordinate descent (l2={l2:.6g})" if l2 else "Lasso coordinate descent"
     warnings.warn(
-        f"Lasso coordinate descent did not converge at lam={lam:.6g}: {why} "
-        f"after max_iter={max_iter} sweeps",
+        f"{what} did not converge at lam={lam:.6g}: {why} after max_iter={max_iter} sweeps",
         ConvergenceWarning,
         stacklevel=3,
     )

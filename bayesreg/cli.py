@@ -110,6 +110,49 @@ def _column_list(text: str) -> list[str]:
     return cols
 
 
+#: Priors with a penalty equivalent (check, sample) and shrinkage priors (sample only).
+PENALTY_PRIORS = ("laplace", "gaussian", "elasticnet")
+SHRINKAGE_PRIORS = ("horseshoe", "regularized-horseshoe", "r2d2")
+
+
+def _add_shrinkage_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("shrinkage priors (sample --prior horseshoe|regularized-horseshoe|r2d2)")
+    g.add_argument(
+        "--global-scale",
+        type=_positive_float,
+        default=None,
+        help="horseshoe: τ ~ C⁺(0, global_scale·σ) (default 1, Carvalho et al. 2010)",
+    )
+    g.add_argument(
+        "--expected-nonzero",
+        type=_positive_float,
+        default=None,
+        help="regularized-horseshoe (required): the prior guess p₀ of how many coefficients "
+        "matter; τ₀ = p₀/(p − p₀)·σ/√n (Piironen & Vehtari 2017)",
+    )
+    g.add_argument(
+        "--slab-scale", type=_positive_float, default=2.0, help="regularized-horseshoe slab s"
+    )
+    g.add_argument(
+        "--slab-df", type=_positive_float, default=4.0, help="regularized-horseshoe slab ν"
+    )
+    g.add_argument(
+        "--mean-r2",
+        type=_probability,
+        default=None,
+        help="r2d2: prior mean of R² (default 0.5; with --r2-precision 2: R² uniform)",
+    )
+    g.add_argument(
+        "--r2-precision", type=_positive_float, default=2.0, help="r2d2: precision of R²'s Beta"
+    )
+    g.add_argument(
+        "--concentration",
+        type=_positive_float,
+        default=0.5,
+        help="r2d2: Dirichlet concentration of the variance split (default 0.5)",
+    )
+
+
 def _add_data_args(p: argparse.ArgumentParser, *, scale: bool = True) -> None:
     p.add_argument(
         "--data",
@@ -133,16 +176,23 @@ def _add_data_args(p: argparse.ArgumentParser, *, scale: bool = True) -> None:
     p.add_argument(
         "--prior",
         required=True,
-        choices=["laplace", "gaussian", "elasticnet"] if scale else ["laplace", "gaussian"],
+        choices=[*PENALTY_PRIORS, *SHRINKAGE_PRIORS] if scale else ["laplace", "gaussian"],
         help="prior on the coefficients"
-        + (" (elasticnet: exp(-|β|/b - β²/(2σ′²)), the elastic net)" if scale else ""),
+        + (
+            " (elasticnet: exp(-|β|/b - β²/(2σ′²)), the elastic net; horseshoe, "
+            "regularized-horseshoe, r2d2: shrinkage priors for sample only, they have no "
+            "penalty equivalent)"
+            if scale
+            else ""
+        ),
     )
     if scale:
         p.add_argument(
             "--scale",
-            required=True,
             type=_positive_float,
-            help="prior scale: b for laplace and elasticnet, σ′ for gaussian",
+            default=None,
+            help="prior scale: b for laplace and elasticnet, σ′ for gaussian (required with "
+            "them; the shrinkage priors take the options below instead)",
         )
         p.add_argument(
             "--scale2",
@@ -236,6 +286,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     samp = sub.add_parser("sample", help="NUTS posterior sampling with a summary table", **common)
     _add_data_args(samp)
+    _add_shrinkage_args(samp)
+    samp.add_argument(
+        "--select",
+        choices=["dss", "ci", "probability"],
+        default=None,
+        help="after sampling, select variables from the posterior and print the set: dss "
+        "(decoupled shrinkage and selection), ci (90%% interval excludes 0), probability "
+        "(P(|β| > --select-threshold) ≥ 0.5)",
+    )
+    samp.add_argument(
+        "--select-threshold",
+        type=_positive_float,
+        default=None,
+        help="the smallest |β| that matters, for --select probability (required there)",
+    )
     samp.add_argument("--draws", type=_positive_int, default=1000, help="draws kept per chain")
     samp.add_argument(
         "--tune", type=_nonneg_int, default=1000, help="tuning steps per chain (discarded)"
@@ -401,13 +466,92 @@ def _load_stats(args: argparse.Namespace):
 
 
 def _prior(args: argparse.Namespace):
+    if args.prior in SHRINKAGE_PRIORS:
+        from bayesreg import shrinkage
+
+        if args.prior == "horseshoe":
+            return shrinkage.HorseshoePrior(
+                1.0 if args.global_scale is None else args.global_scale
+            )
+        if args.prior == "regularized-horseshoe":
+            return shrinkage.RegularizedHorseshoePrior(
+                args.expected_nonzero, slab_scale=args.slab_scale, slab_df=args.slab_df
+            )
+        return shrinkage.R2D2Prior(
+            0.5 if args.mean_r2 is None else args.mean_r2,
+            precision=args.r2_precision,
+            concentration=args.concentration,
+        )
     from bayesreg.priors import make_prior
 
     return make_prior(args.prior, args.scale, args.scale2)
 
 
+#: The options of each shrinkage prior (the others are refused with it).
+_SHRINKAGE_OPTIONS = {
+    "horseshoe": ("global_scale",),
+    "regularized-horseshoe": ("expected_nonzero",),
+    "r2d2": ("mean_r2",),
+}
+
+
+def _check_shrinkage_args(args: argparse.Namespace) -> None:
+    given = {
+        k for opts in _SHRINKAGE_OPTIONS.values() for k in opts if getattr(args, k, None) is not None
+    }
+    if args.prior in SHRINKAGE_PRIORS:
+        prior = _prior_or_none(args)
+        if args.command != "sample" and prior is not None:
+            raise InputError(prior.no_penalty_message())
+        if args.command != "sample":
+            raise InputError(f"--prior {args.prior} has no penalty equivalent: use bayesreg sample")
+        if args.scale is not None:
+            raise InputError(
+                f"--scale is not an option of --prior {args.prior} (see its own options in "
+                "bayesreg sample --help)"
+            )
+        if args.prior == "regularized-horseshoe" and args.expected_nonzero is None:
+            raise InputError(
+                "--prior regularized-horseshoe needs --expected-nonzero (its p₀, the prior "
+                "guess of how many coefficients matter)"
+            )
+        other = given - set(_SHRINKAGE_OPTIONS[args.prior])
+    else:
+        if args.scale is None:
+            raise InputError(f"--prior {args.prior} needs --scale")
+        other = given
+    if other:
+        opt = "--" + sorted(other)[0].replace("_", "-")
+        raise InputError(f"{opt} is not an option of --prior {args.prior}")
+
+
+def _prior_or_none(args: argparse.Namespace):
+    try:
+        return _prior(args)
+    except (TypeError, ValueError):
+        return None
+
+
+def _check_select_args(args: argparse.Namespace) -> None:
+    if getattr(args, "select", None) is None:
+        if getattr(args, "select_threshold", None) is not None:
+            raise InputError("--select-threshold is for --select probability")
+        return
+    if args.select == "probability" and args.select_threshold is None:
+        raise InputError("--select probability needs --select-threshold (the |β| that matters)")
+    if args.select != "probability" and args.select_threshold is not None:
+        raise InputError("--select-threshold is for --select probability")
+    if args.select == "dss" and args.family != "gaussian":
+        raise InputError("--select dss is for --family gaussian (use ci or probability)")
+
+
 def _check_prior_args(args: argparse.Namespace) -> None:
     """--scale2 belongs to --prior elasticnet (required there); the scales make a prior."""
+    if hasattr(args, "global_scale") or args.prior in SHRINKAGE_PRIORS:
+        _check_shrinkage_args(args)
+    elif args.scale is None:
+        raise InputError(f"--prior {args.prior} needs --scale")
+    _check_select_args(args)
     if args.prior == "elasticnet" and args.scale2 is None:
         raise InputError("--prior elasticnet needs --scale2 (its σ′; --scale is its b)")
     if args.prior != "elasticnet" and args.scale2 is not None:
@@ -648,7 +792,8 @@ def _run_sample(args: argparse.Namespace) -> int:
         "sampler": args.sampler,
         # binomial / Poisson: no σ to sample, only the prior scale
         "noise": "unknown" if full and args.family == "gaussian" else "fixed",
-        "scale": "unknown" if full else "fixed",
+        # the shrinkage priors sample their scales always: --full-bayes adds σ only
+        "scale": "unknown" if full and args.prior not in SHRINKAGE_PRIORS else "fixed",
         "progressbar": show_progress,
     }
     if args.target_accept is not None:
@@ -672,6 +817,14 @@ def _run_sample(args: argparse.Namespace) -> int:
             idata = sample(X, y, prior, args.noise_sigma, **options)
     diagnostics = diagnose(idata)
     print(format_summary(summarize(idata), diagnostics, idata))
+    if args.select is not None:
+        from bayesreg.selection import select_variables
+
+        kw = {"threshold": args.select_threshold} if args.select == "probability" else {}
+        if args.select == "dss" and args.stream:
+            raise InputError("--select dss needs the design, which --stream does not keep")
+        print()
+        print(select_variables(idata, args.select, **kw).format())
     for w in caught:
         # The diagnostics are reported once, in the summary's footer.
         if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, SamplingWarning)):

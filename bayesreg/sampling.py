@@ -1049,7 +1049,7 @@ def _attrs(
         "n_features": int(p),
         "data_source": source,
     }
-    reg = prior.regularizer
+    reg = None if getattr(prior, "sampling_only", False) else prior.regularizer
     if isinstance(reg, ElasticNetPenalty) and prior.scale2 is not None:
         # the elastic net: σ′, γ = b/(2σ′²), λ₂ = λγ
         attrs["scale2"] = float(prior.scale2)

@@ -14,20 +14,38 @@ configure_pytensor()
 
 from bayesreg.check import EquivalenceReport, check_equivalence  # noqa: E402
 from bayesreg.conventions import (  # noqa: E402
+    ConventionsTable,
+    conventions_table,
+    from_bayesian_ridge,
+    from_glmnet,
     from_glmnet_lambda,
     from_half_rss,
     from_sklearn_alpha,
     from_sklearn_C,
+    from_sklearn_elasticnet,
+    from_sklearn_logistic,
+    from_sklearn_poisson,
+    from_statsmodels,
+    glmnet_coef_from_scaled,
+    glmnet_scaled_design,
+    glmnet_x_scales,
+    glmnet_y_scale,
+    to_glmnet,
     to_glmnet_lambda,
     to_half_rss,
     to_sklearn_alpha,
     to_sklearn_C,
+    to_sklearn_elasticnet,
+    to_sklearn_logistic,
+    to_sklearn_poisson,
+    to_statsmodels,
 )
 from bayesreg.cv import CVResult, ICResult, cross_validate, information_criteria  # noqa: E402
 from bayesreg.datasets import load_diabetes  # noqa: E402
 from bayesreg.evidence import EvidenceResult, empirical_bayes  # noqa: E402
 from bayesreg.exceptions import ConvergenceWarning, SamplingWarning  # noqa: E402
 from bayesreg.families import Binomial, Gaussian, Poisson, get_family  # noqa: E402
+from bayesreg.fitted import check_fitted  # noqa: E402
 from bayesreg.map import MapEstimate, map_find_map, map_scipy  # noqa: E402
 from bayesreg.model import (  # noqa: E402
     NoiseSigma,
@@ -118,6 +136,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "Binomial",
     "CVResult",
+    "ConventionsTable",
     "ConvergenceWarning",
     "ElasticNetPenalty",
     "ElasticNetPrior",
@@ -144,16 +163,28 @@ __all__ = [
     "build_model",
     "build_model_from_stats",
     "check_equivalence",
+    "check_fitted",
+    "conventions_table",
     "cross_validate",
     "empirical_bayes",
     "estimate_noise_sigma",
+    "from_bayesian_ridge",
+    "from_glmnet",
     "from_glmnet_lambda",
     "from_half_rss",
     "from_sklearn_C",
     "from_sklearn_alpha",
+    "from_sklearn_elasticnet",
+    "from_sklearn_logistic",
+    "from_sklearn_poisson",
+    "from_statsmodels",
     "get_family",
     "glm_cd",
     "glm_path",
+    "glmnet_coef_from_scaled",
+    "glmnet_scaled_design",
+    "glmnet_x_scales",
+    "glmnet_y_scale",
     "information_criteria",
     "lambda_max",
     "lasso_cd",
@@ -165,10 +196,15 @@ __all__ = [
     "objective",
     "optimality_residual",
     "ridge_closed_form",
+    "to_glmnet",
     "to_glmnet_lambda",
     "to_half_rss",
     "to_sklearn_C",
     "to_sklearn_alpha",
+    "to_sklearn_elasticnet",
+    "to_sklearn_logistic",
+    "to_sklearn_poisson",
+    "to_statsmodels",
     *(name for name in _LAZY if name not in _SKLEARN),
 ]
 # ``from bayesreg import *`` imports every name of __all__: the estimators only where

@@ -107,6 +107,8 @@ class EquivalenceReport:
     scale2: float | None = None
     gamma: float | None = None
     lam2: float | None = None
+    #: Where the prior came from when it was read off a fitted model (:func:`check_fitted`).
+    source: str | None = None
 
     @property
     def agree(self) -> bool:
@@ -420,6 +422,7 @@ def format_report(report: EquivalenceReport) -> str:
             if report.classes
             else ""
         ),
+        *([f"  read from  {report.source}"] if report.source else []),
         f"  penalty    λ = {report.penalty_formula} = {report.lam:.6g}   in   {report.objective}",
         *(
             [
@@ -436,17 +439,25 @@ def format_report(report: EquivalenceReport) -> str:
     ]
     routes = list(report.routes.values())
     width = max(12, *(len(n) for n in report.feature_names))
-    header = f"  {'coefficient':<{width}}" + "".join(f"{r.route:>16}" for r in routes)
+    cols = [max(16, len(r.route) + 2) for r in routes]  # a column per route, names fit
+    header = f"  {'coefficient':<{width}}" + "".join(
+        f"{r.route:>{c}}" for r, c in zip(routes, cols, strict=True)
+    )
     lines.append(header)
     for j, name in enumerate(report.feature_names):
-        lines.append(f"  {name:<{width}}" + "".join(_fmt_coef(r.coef[j]) for r in routes))
+        lines.append(
+            f"  {name:<{width}}"
+            + "".join(_fmt_coef(r.coef[j], c) for r, c in zip(routes, cols, strict=True))
+        )
     if report.fit_intercept:
         lines.append(
-            f"  {'(intercept)':<{width}}" + "".join(_fmt_coef(r.intercept) for r in routes)
+            f"  {'(intercept)':<{width}}"
+            + "".join(_fmt_coef(r.intercept, c) for r, c in zip(routes, cols, strict=True))
         )
+    rw = max(10, *(len(r.route) + 1 for r in routes))
     lines += [
         "",
-        f"  {'route':<10}{'max|Δβ|':>10}{'|Δβ₀|':>10}{'residual':>10}{'zeros':>7}"
+        f"  {'route':<{rw}}{'max|Δβ|':>10}{'|Δβ₀|':>10}{'residual':>10}{'zeros':>7}"
         f"{'support':>9}{'seconds':>9}  verdict",
     ]
     for r in routes:
@@ -454,9 +465,10 @@ def format_report(report: EquivalenceReport) -> str:
         if not r.converged:
             verdict += " (optimizer did not converge)"
         lines.append(
-            f"  {r.route:<10}{_fmt_small(r.max_abs_diff):>10}{_fmt_small(r.intercept_abs_diff):>10}"
+            f"  {r.route:<{rw}}{_fmt_small(r.max_abs_diff):>10}"
+            f"{_fmt_small(r.intercept_abs_diff):>10}"
             f"{_fmt_small(r.residual):>10}{r.n_zero:>7}{'same' if r.support_matches else 'DIFF':>9}"
-            f"{r.seconds:>9.3f}  {verdict}"
+            f"{_fmt_seconds(r.seconds):>9}  {verdict}"
         )
     ref = report.routes.get("analytic")
     if report.standardized and ref is not None and ref.coef_original is not None:
@@ -493,7 +505,12 @@ def _fmt_small(v: float) -> str:
     return f"{v:.1e}"
 
 
-def _fmt_coef(v: float) -> str:
+def _fmt_seconds(v: float) -> str:
+    """Wall time; NaN (not measured: a route fitted elsewhere) shows as n/a."""
+    return "n/a" if v != v else f"{v:.3f}"
+
+
+def _fmt_coef(v: float, width: int = 16) -> str:
     if v == 0.0:
-        return f"{'0':>16}"
-    return f"{v:>16.8g}"
+        return f"{'0':>{width}}"
+    return f"{v:>{width}.8g}"

@@ -1,4 +1,4 @@
-"""Command-line interface: ``bayesreg demo``, ``bayesreg check``, ``bayesreg sample``.
+"""Command-line interface: ``bayesreg demo``, ``check``, ``choose``, ``sample``, ``translate``.
 
 Exit codes (also in ``bayesreg --help``): 0 success; 1 the computation finished but failed
 its own check (``check``/``demo``: a MAP route disagrees with the penalized fit; ``sample``:
@@ -100,6 +100,26 @@ def _nonneg_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
     if v < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0; got {text}")
+    return v
+
+
+def _nonneg_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not np.isfinite(v) or v < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0; got {text}")
+    return v
+
+
+def _ratio(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= v <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1; got {text}")
     return v
 
 
@@ -284,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     choose.add_argument("--plot", help="draw every choice over the CV curve to this image file")
     choose.add_argument("--json", action="store_true", help="print only the JSON report")
 
+    _add_translate(sub, common)
+
     samp = sub.add_parser("sample", help="NUTS posterior sampling with a summary table", **common)
     _add_data_args(samp)
     _add_shrinkage_args(samp)
@@ -374,6 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _run_check(args)
             if args.command == "choose":
                 return _run_choose(args)
+            if args.command == "translate":
+                return _run_translate(args)
             return _run_sample(args)
     except (InputError, ValueError, ImportError, OSError) as exc:
         if isinstance(exc, BrokenPipeError):  # e.g. `bayesreg check ... | head`
@@ -697,6 +721,171 @@ def _naive_demo(X: np.ndarray, y: np.ndarray, report: EquivalenceReport) -> str:
             "(the exact route above) removes it.",
         ]
     )
+
+
+#: ``translate --from``: what each source is, its options (required ones first) and family.
+TRANSLATE_SOURCES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], str | None]] = {
+    # name: (description, required options, optional options, the family it implies)
+    "bayesreg": ("bayesreg: RSS (or D) + λ₁‖β‖₁ + λ₂‖β‖²", (), ("lam", "penalty", "lam1", "lam2"),
+                 None),
+    "sklearn-lasso": ("scikit-learn Lasso: (1/2n)RSS + α‖β‖₁", ("alpha",), (), "gaussian"),
+    "sklearn-ridge": ("scikit-learn Ridge: RSS + α‖β‖²", ("alpha",), (), "gaussian"),
+    "sklearn-elasticnet": ("scikit-learn ElasticNet: (1/2n)RSS + αr‖β‖₁ + ½α(1−r)‖β‖²",
+                           ("alpha", "l1_ratio"), (), "gaussian"),
+    "sklearn-logistic": ("scikit-learn LogisticRegression: C·L + r‖β‖₁ + ½(1−r)‖β‖²", ("C",),
+                         ("penalty", "l1_ratio"), "binomial"),
+    "sklearn-poisson": ("scikit-learn PoissonRegressor: (1/2n)D + ½α‖β‖²", ("alpha",), (),
+                        "poisson"),
+    "glmnet": ("glmnet: (1/n)L + λ(α‖β‖₁ + ½(1−α)‖β‖²)", ("lambda_",), ("alpha",), None),
+    "statsmodels": ("statsmodels fit_regularized: (1/2n)D + α(w‖β‖₁ + ½(1−w)‖β‖²)",
+                    ("alpha",), ("L1_wt",), None),
+}  # fmt: skip
+
+#: The option spelling of each ``translate`` parameter, for messages.
+_TRANSLATE_FLAGS = {
+    "alpha": "--alpha", "l1_ratio": "--l1-ratio", "C": "--C", "penalty": "--penalty",
+    "lambda_": "--lambda", "L1_wt": "--L1-wt", "lam": "--lam", "lam1": "--lam1",
+    "lam2": "--lam2",
+}  # fmt: skip
+
+
+def _add_translate(sub: argparse._SubParsersAction, common: dict) -> None:
+    tr = sub.add_parser(
+        "translate",
+        help="one penalty in every library's convention (scikit-learn, glmnet, statsmodels, "
+        "glum) and the prior scale it means",
+        description="Convert a regularization parameter from one library's convention to "
+        "bayesreg's λ₁ (L1), λ₂ (L2), every other library's, and the prior scale(s) whose MAP "
+        "the fit is (b = 2σ²/λ₁, σ′ = σ/√λ₂; σ = 1 for binomial and Poisson).\n\nexamples:\n"
+        "  bayesreg translate --from sklearn-lasso --alpha 0.1 --n 442 --noise-sigma 50\n"
+        "  bayesreg translate --from glmnet --lambda 0.5 --alpha 1 --n 442 --family binomial\n"
+        "  bayesreg translate --from sklearn-logistic --C 2 --penalty l1 --n 200\n"
+        "  bayesreg translate --from statsmodels --alpha 0.1 --L1-wt 0.5 --n 100\n"
+        "  bayesreg translate --from bayesreg --lam 88.4 --n 442",
+        **common,
+    )
+    tr.add_argument("--from", dest="source", required=True, choices=list(TRANSLATE_SOURCES),
+                    help="the convention the numbers are in")  # fmt: skip
+    tr.add_argument("--n", type=_positive_int, required=True,
+                    help="number of samples n the model is fitted on")  # fmt: skip
+    tr.add_argument("--alpha", type=_nonneg_float,
+                    help="scikit-learn / statsmodels: the penalty strength α; glmnet: the mixing "
+                    "α in [0, 1] (default 1, the lasso)")  # fmt: skip
+    tr.add_argument("--l1-ratio", dest="l1_ratio", type=_ratio,
+                    help="scikit-learn ElasticNet / LogisticRegression l1_ratio in [0, 1]")
+    tr.add_argument("--C", dest="C", type=_positive_float,
+                    help="LogisticRegression's inverse regularization strength C")
+    tr.add_argument("--penalty", choices=["l1", "l2", "elasticnet"],
+                    help="LogisticRegression's penalty (default l2; elasticnet needs --l1-ratio); "
+                    "bayesreg: which penalty --lam is (default l1)")  # fmt: skip
+    tr.add_argument("--lambda", dest="lambda_", type=_nonneg_float, help="glmnet's lambda")
+    tr.add_argument("--L1-wt", dest="L1_wt", type=_ratio,
+                    help="statsmodels' L1_wt in [0, 1] (default 1, the lasso)")
+    tr.add_argument("--lam", type=_nonneg_float, help="bayesreg's λ of the --penalty")
+    tr.add_argument("--lam1", type=_nonneg_float, help="bayesreg's λ₁ (L1 part)")
+    tr.add_argument("--lam2", type=_nonneg_float, help="bayesreg's λ₂ (L2 part)")
+    tr.add_argument("--family", choices=["gaussian", "binomial", "poisson"], default=None,
+                    help="likelihood (default gaussian; sklearn-logistic is binomial, "
+                    "sklearn-poisson poisson)")  # fmt: skip
+    tr.add_argument("--noise-sigma", type=_positive_float, default=None,
+                    help="noise σ of the gaussian family, for the prior scale (without it the "
+                    "scale is given as a multiple of σ² or σ)")  # fmt: skip
+    tr.add_argument("--y-sd", dest="y_sd", type=_positive_float, default=None,
+                    help="glmnet gaussian with alpha < 1: s_y, the population sd of y (1/n; "
+                    "root mean square with intercept=FALSE), by which glmnet scales y")
+    tr.add_argument("--json", action="store_true", help="print only the JSON object")
+
+
+def _translate_lams(args: argparse.Namespace, family: str) -> tuple[float, float, dict]:
+    """(λ₁, λ₂) from the options of ``--from``, and the given parameters by name."""
+    from bayesreg import conventions as conv
+
+    _, required, optional, _ = TRANSLATE_SOURCES[args.source]
+    given = {k: getattr(args, k) for k in _TRANSLATE_FLAGS if getattr(args, k) is not None}
+    stray = [k for k in given if k not in required + optional]
+    if stray:
+        raise InputError(
+            f"{_TRANSLATE_FLAGS[stray[0]]} does not apply to --from {args.source} "
+            f"(it takes {', '.join(_TRANSLATE_FLAGS[k] for k in required + optional)})"
+        )
+    missing = [k for k in required if k not in given]
+    if missing:
+        raise InputError(f"--from {args.source} needs {_TRANSLATE_FLAGS[missing[0]]}")
+    n, src = args.n, args.source
+    if src == "bayesreg":
+        if "lam" in given and ("lam1" in given or "lam2" in given):
+            raise InputError("give --lam (with --penalty) or --lam1/--lam2, not both")
+        if "lam" in given:
+            pen = given.get("penalty", "l1")
+            if pen == "elasticnet":
+                raise InputError("--penalty for --lam is l1 or l2; use --lam1 and --lam2")
+            lam = given["lam"]
+            return (lam, 0.0, given) if pen == "l1" else (0.0, lam, given)
+        if "penalty" in given:
+            raise InputError("--penalty goes with --lam (not --lam1/--lam2)")
+        if "lam1" not in given and "lam2" not in given:
+            raise InputError("--from bayesreg needs --lam (and --penalty) or --lam1/--lam2")
+        return given.get("lam1", 0.0), given.get("lam2", 0.0), given
+    if src == "sklearn-lasso":
+        return conv.from_sklearn_alpha(args.alpha, n, "l1"), 0.0, given
+    if src == "sklearn-ridge":
+        return 0.0, conv.from_sklearn_alpha(args.alpha, n, "l2"), given
+    if src == "sklearn-elasticnet":
+        return (*conv.from_sklearn_elasticnet(args.alpha, args.l1_ratio, n), given)
+    if src == "sklearn-logistic":
+        pen = given.get("penalty")
+        if pen == "elasticnet" and "l1_ratio" not in given:
+            raise InputError("--penalty elasticnet needs --l1-ratio")
+        if pen in ("l1", "l2") and "l1_ratio" in given:
+            raise InputError(f"--l1-ratio goes with --penalty elasticnet, not {pen}")
+        ratio = given.get("l1_ratio", 1.0 if pen == "l1" else 0.0)
+        return (*conv.from_sklearn_logistic(args.C, ratio), given)
+    if src == "sklearn-poisson":
+        return 0.0, conv.from_sklearn_poisson(args.alpha, n), given
+    if src == "glmnet":
+        alpha = given.get("alpha", 1.0)
+        if alpha > 1.0:
+            raise InputError(f"--alpha of glmnet is the mixing in [0, 1]; got {alpha:g}")
+        if family == "gaussian" and alpha < 1.0 and args.y_sd is None:
+            raise InputError(
+                "--from glmnet with --alpha < 1 (gaussian) needs --y-sd: glmnet scales y by its "
+                "population sd, which scales the ridge part by 1/s_y"
+            )
+        return (*conv.from_glmnet(args.lambda_, alpha, n, family=family, y_scale=args.y_sd),
+                given)  # fmt: skip
+    return (*conv.from_statsmodels(args.alpha, given.get("L1_wt", 1.0), n), given)
+
+
+def _run_translate(args: argparse.Namespace) -> int:
+    from bayesreg.conventions import conventions_table
+
+    desc, _, _, implied = TRANSLATE_SOURCES[args.source]
+    family = args.family or implied or "gaussian"
+    if implied is not None and args.family not in (None, implied):
+        raise InputError(
+            f"--from {args.source} is the {implied} family, not --family {args.family}"
+        )
+    if family != "gaussian" and args.noise_sigma is not None:
+        raise InputError(
+            f"--noise-sigma does not apply to --family {family} (dispersion fixed at 1)"
+        )
+    if family != "gaussian" and args.y_sd is not None:
+        raise InputError(f"--y-sd is glmnet's gaussian y-scaling; not for --family {family}")
+    lam1, lam2, given = _translate_lams(args, family)
+    table = conventions_table(
+        lam1, lam2, args.n, family, noise_sigma=args.noise_sigma, y_scale=args.y_sd
+    )
+    if args.json:
+        import json
+
+        out = {"from": {"convention": args.source, "objective": desc, **given}, **table.to_dict()}
+        print(json.dumps(out, indent=2))
+    else:
+        params = ", ".join(f"{_TRANSLATE_FLAGS[k]} {v:g}" if isinstance(v, float) else
+                           f"{_TRANSLATE_FLAGS[k]} {v}" for k, v in given.items())  # fmt: skip
+        print(f"from {desc}   ({params})\n")
+        print(table)
+    return EXIT_OK
 
 
 def _check_output(path: str | None, option: str) -> Path | None:

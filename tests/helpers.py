@@ -84,3 +84,98 @@ def run_cli(
         check=False,
         env=None if env is None else {**os.environ, **env},
     )
+
+
+# --------------------------------------------------------------------------------------------
+# R glmnet, where installed (scripts/test.sh installs it when it can)
+
+
+def glmnet_available() -> bool:
+    """``Rscript`` is on the PATH and loads the glmnet package."""
+    import shutil
+
+    if shutil.which("Rscript") is None:
+        return False
+    ok = subprocess.run(
+        ["Rscript", "-e", "suppressMessages(library(glmnet))"], capture_output=True, check=False
+    )
+    return ok.returncode == 0
+
+
+#: Why glmnet tests skip, for ``pytest.mark.skipif(not glmnet_available(), reason=...)``.
+GLMNET_SKIP_REASON = (
+    "Rscript with the glmnet package not installed (Debian: apt-get install r-base-core "
+    "r-cran-glmnet; scripts/test.sh does it when it runs as root)"
+)
+
+_R_GLMNET = r"""
+suppressMessages(library(glmnet))
+a <- commandArgs(trailingOnly = TRUE)
+n <- as.integer(a[3]); p <- as.integer(a[4])
+X <- matrix(readBin(a[1], "double", n * p), n, p)
+y <- readBin(a[2], "double", n)
+cfg <- read.table(a[6], header = FALSE, colClasses = c("numeric", "numeric", "logical", "logical"))
+for (k in seq_len(nrow(cfg))) {
+  f <- glmnet(X, y, family = a[5], alpha = cfg[k, 2], lambda = cfg[k, 1],
+              standardize = cfg[k, 3], intercept = cfg[k, 4], thresh = as.numeric(a[7]),
+              maxit = 1e7)
+  cat(sprintf("%.17g", as.numeric(coef(f))), "\n")
+}
+"""
+
+
+def glmnet_fits(
+    tmp_path,
+    X: np.ndarray,
+    y: np.ndarray,
+    family: str,
+    configs: list[tuple[float, float, bool, bool]],
+    *,
+    thresh: float = 1e-25,
+) -> list[tuple[float, np.ndarray]]:
+    """(intercept, coef) of R's ``glmnet(X, y, family, lambda, alpha, standardize, intercept)``.
+
+    One R session fits every ``(lambda, alpha, standardize, intercept)`` of ``configs``
+    (R's start-up is most of the time). The data go to R as raw float64 files in
+    ``tmp_path`` (no rounding on the way), the coefficients come back with 17 digits.
+    """
+    n, p = X.shape
+    np.asarray(X, dtype=np.float64).ravel(order="F").tofile(tmp_path / "X.bin")
+    np.asarray(y, dtype=np.float64).tofile(tmp_path / "y.bin")
+    (tmp_path / "fit.R").write_text(_R_GLMNET)
+    (tmp_path / "configs.txt").write_text(
+        "".join(
+            f"{float(lam)!r} {float(alpha)!r} {'TRUE' if std else 'FALSE'} "
+            f"{'TRUE' if icpt else 'FALSE'}\n"
+            for lam, alpha, std, icpt in configs
+        )
+    )
+    out = subprocess.run(
+        ["Rscript", str(tmp_path / "fit.R"), str(tmp_path / "X.bin"), str(tmp_path / "y.bin"),
+         str(n), str(p), family, str(tmp_path / "configs.txt"), repr(thresh)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    fits = []
+    for line in out.stdout.strip().splitlines():
+        c = np.array(line.split(), dtype=float)
+        fits.append((float(c[0]), c[1:]))
+    assert len(fits) == len(configs), out.stderr
+    return fits
+
+
+def glmnet_fit(
+    tmp_path,
+    X: np.ndarray,
+    y: np.ndarray,
+    lam_g: float,
+    alpha: float,
+    family: str = "gaussian",
+    *,
+    standardize: bool = False,
+    intercept: bool = True,
+    thresh: float = 1e-25,
+) -> tuple[float, np.ndarray]:
+    """One fit of :func:`glmnet_fits`."""
+    return glmnet_fits(
+        tmp_path, X, y, family, [(lam_g, alpha, standardize, intercept)], thresh=thresh
+    )[0]

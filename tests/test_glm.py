@@ -16,13 +16,12 @@ in ``test_conventions.py``.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import warnings
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from helpers import GLMNET_SKIP_REASON, glmnet_available, glmnet_fit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -227,47 +226,18 @@ def test_l2_matches_a_newton_solve(family, fit_intercept):
     assert res.intercept == pytest.approx(b0, abs=1e-10)
 
 
-def _glmnet_available():
-    if shutil.which("Rscript") is None:
-        return False
-    ok = subprocess.run(
-        ["Rscript", "-e", "suppressMessages(library(glmnet))"], capture_output=True, check=False
-    )
-    return ok.returncode == 0
-
-
-_R_FIT = r"""
-suppressMessages(library(glmnet))
-a <- commandArgs(trailingOnly = TRUE)
-n <- as.integer(a[3]); p <- as.integer(a[4])
-X <- matrix(readBin(a[1], "double", n * p), n, p)
-y <- readBin(a[2], "double", n)
-f <- glmnet(X, y, family = a[6], alpha = as.numeric(a[7]), lambda = as.numeric(a[5]),
-            standardize = FALSE, thresh = 1e-25, maxit = 1e7)
-cat(sprintf("%.17g", as.numeric(coef(f))), "\n")
-"""
-
-
-@pytest.mark.skipif(not _glmnet_available(), reason="Rscript with the glmnet package not installed")
+@pytest.mark.skipif(not glmnet_available(), reason=GLMNET_SKIP_REASON)
 @pytest.mark.parametrize("family", FAMILIES)
 @pytest.mark.parametrize("penalty", ["l1", "l2"])
 def test_matches_r_glmnet(tmp_path, family, penalty):
     X, y = make(family, 150, 8, rho=0.3, seed=5)
-    n, p = X.shape
+    n = X.shape[0]
     lam = 0.1 * lam_max(family, X, y) if penalty == "l1" else 4.0
     res = glm_cd(X, y, lam, family=family, penalty=penalty, tol=1e-12)
-    X.ravel(order="F").tofile(tmp_path / "X.bin")
-    y.tofile(tmp_path / "y.bin")
-    (tmp_path / "fit.R").write_text(_R_FIT)
     lam_g = to_glmnet_lambda(lam, n, penalty)
-    out = subprocess.run(
-        ["Rscript", str(tmp_path / "fit.R"), str(tmp_path / "X.bin"), str(tmp_path / "y.bin"),
-         str(n), str(p), repr(lam_g), family, "1" if penalty == "l1" else "0"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    c = np.array(out.stdout.split(), dtype=float)
-    np.testing.assert_allclose(res.coef, c[1:], rtol=0, atol=1e-8)
-    assert res.intercept == pytest.approx(c[0], abs=1e-8)
+    b0, b = glmnet_fit(tmp_path, X, y, lam_g, 1.0 if penalty == "l1" else 0.0, family)
+    np.testing.assert_allclose(res.coef, b, rtol=0, atol=1e-8)
+    assert res.intercept == pytest.approx(b0, abs=1e-8)
 
 
 # --------------------------------------------------------------------------------------------

@@ -136,7 +136,9 @@ SHRINKAGE_PRIORS = ("horseshoe", "regularized-horseshoe", "r2d2")
 
 
 def _add_shrinkage_args(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("shrinkage priors (sample --prior horseshoe|regularized-horseshoe|r2d2)")
+    g = p.add_argument_group(
+        "shrinkage priors (sample --prior horseshoe|regularized-horseshoe|r2d2)"
+    )
     g.add_argument(
         "--global-scale",
         type=_positive_float,
@@ -493,18 +495,22 @@ def _prior(args: argparse.Namespace):
     if args.prior in SHRINKAGE_PRIORS:
         from bayesreg import shrinkage
 
+        def opt(name: str, default: float) -> float:
+            value = getattr(args, name, None)  # check has no shrinkage options
+            return default if value is None else value
+
         if args.prior == "horseshoe":
-            return shrinkage.HorseshoePrior(
-                1.0 if args.global_scale is None else args.global_scale
-            )
+            return shrinkage.HorseshoePrior(opt("global_scale", 1.0))
         if args.prior == "regularized-horseshoe":
             return shrinkage.RegularizedHorseshoePrior(
-                args.expected_nonzero, slab_scale=args.slab_scale, slab_df=args.slab_df
+                opt("expected_nonzero", 1.0),
+                slab_scale=opt("slab_scale", 2.0),
+                slab_df=opt("slab_df", 4.0),
             )
         return shrinkage.R2D2Prior(
-            0.5 if args.mean_r2 is None else args.mean_r2,
-            precision=args.r2_precision,
-            concentration=args.concentration,
+            opt("mean_r2", 0.5),
+            precision=opt("r2_precision", 2.0),
+            concentration=opt("concentration", 0.5),
         )
     from bayesreg.priors import make_prior
 
@@ -521,14 +527,14 @@ _SHRINKAGE_OPTIONS = {
 
 def _check_shrinkage_args(args: argparse.Namespace) -> None:
     given = {
-        k for opts in _SHRINKAGE_OPTIONS.values() for k in opts if getattr(args, k, None) is not None
+        k
+        for opts in _SHRINKAGE_OPTIONS.values()
+        for k in opts
+        if getattr(args, k, None) is not None
     }
     if args.prior in SHRINKAGE_PRIORS:
-        prior = _prior_or_none(args)
-        if args.command != "sample" and prior is not None:
-            raise InputError(prior.no_penalty_message())
         if args.command != "sample":
-            raise InputError(f"--prior {args.prior} has no penalty equivalent: use bayesreg sample")
+            raise InputError(_prior(args).no_penalty_message())
         if args.scale is not None:
             raise InputError(
                 f"--scale is not an option of --prior {args.prior} (see its own options in "
@@ -547,13 +553,6 @@ def _check_shrinkage_args(args: argparse.Namespace) -> None:
     if other:
         opt = "--" + sorted(other)[0].replace("_", "-")
         raise InputError(f"{opt} is not an option of --prior {args.prior}")
-
-
-def _prior_or_none(args: argparse.Namespace):
-    try:
-        return _prior(args)
-    except (TypeError, ValueError):
-        return None
 
 
 def _check_select_args(args: argparse.Namespace) -> None:

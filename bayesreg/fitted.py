@@ -306,7 +306,8 @@ def check_fitted(
     estimator : fitted scikit-learn estimator
         ``Lasso``, ``LassoCV`` (a Laplace prior), ``Ridge``, ``RidgeCV``, ``BayesianRidge``
         (a Gaussian prior), ``ElasticNet``, ``ElasticNetCV`` (an ``ElasticNetPrior``;
-        ``l1_ratio`` 1 or 0 are the Laplace and Gaussian priors), ``LogisticRegression`` (binary; l1, l2, elasticnet: the binomial family) and
+        ``l1_ratio`` 1 or 0 are the Laplace and Gaussian priors), ``LogisticRegression``
+        (binary; l1, l2, elasticnet: the binomial family) and
         ``PoissonRegressor`` (the Poisson family). Refused with a ``ValueError``: several
         targets or classes, ``positive=True``, no penalty, ``RidgeCV(alpha_per_target=True)``,
         ``LogisticRegression`` with liblinear and an intercept (it penalizes the intercept)

@@ -39,7 +39,6 @@ import numpy as np
 
 from bayesreg import SufficientStats, sample, sample_from_stats
 from bayesreg.priors import LaplacePrior
-from bayesreg.sampling import diagnose
 from bayesreg.shrinkage import HorseshoePrior, R2D2Prior, RegularizedHorseshoePrior
 
 

@@ -1081,6 +1081,18 @@ def test_routes_agree_with_sklearn_on_a_tall_design_at_small_lambda(route):
     np.testing.assert_allclose(g[on], lam / 2 * np.sign(res.coef[on]), atol=1e-9 * scale)
 
 
+def test_auto_goes_straight_to_the_gram_route_far_below_lambda_max():
+    # below 0.01·λ_max no coordinate-descent trial: the very computation of route="gram"
+    X, y = _tall(3000, 60, 40, 0.3, seed=5)
+    lmax = lambda_max(X, y)
+    auto, gram = (lasso_cd(X, y, 1e-3 * lmax, route=r) for r in ("auto", "gram"))
+    assert auto.route == "gram" and auto.n_iter == gram.n_iter
+    np.testing.assert_array_equal(auto.coef, gram.coef)
+    # above it the trial runs first (and here it does not finish: gram takes over from it)
+    near = lasso_cd(X, y, 0.02 * lmax)
+    assert near.n_iter != lasso_cd(X, y, 0.02 * lmax, route="gram").n_iter
+
+
 def test_auto_keeps_coordinate_descent_when_it_converges_quickly():
     X, y = _tall(5000, 500, 20, 0.0, seed=6)  # benchmark problem 1: ~15 sweeps suffice
     res = lasso_cd(X, y, 0.05 * lambda_max(X, y))

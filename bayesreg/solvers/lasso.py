@@ -94,6 +94,9 @@ _KKT_TOL = 1e-9
 _F_ORDER_WS = 64  # working sets larger than this sweep a Fortran-ordered copy of X
 _Y_TOO_LARGE = "y has values too large: its sum of squares overflows float64; rescale y"
 _STABLE_SWEEPS = 50  # sweeps on unchanged signs before trying a solve on the sign pattern
+#: Along a path the residual is carried from λ to λ (updated where β moved) and recomputed
+#: from the data every this many λ, so that rounding in the updates cannot accumulate.
+_FRESH_RESIDUAL_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,8 @@ def lasso_cd(
         ``"cd"``: coordinate descent on the data, O(n·|working set|) per sweep. ``"gram"``:
         form X_cᵀX_c once (a BLAS ``syrk``, n·p²/2) and run the path's Gram kernel (sign-pattern
         solves, O(p·|S|) per sweep); dense X with n > p only. ``"auto"`` (tall dense designs,
-        n ≥ 4p and p ≤ 4000): coordinate descent on a budget of max(5, p/20) sweeps, about
+        n ≥ 4p and p ≤ 4000): below 0.01·λ_max (without ``coef_init``) the Gram route at once;
+        otherwise coordinate descent on a budget of max(5, p/20) sweeps, about
         the cost of the Gram matrix; if that does not converge (small λ, many actives), the
         Gram route continues from its iterate, and should it stop short (its gap has a
         rounding floor, or X_cᵀX_c is ill-conditioned), coordinate descent finishes on the
@@ -244,6 +248,12 @@ def lasso_cd(
         # then costs O(p·|S|), not O(n·|S|)).
         budget = max_iter if route == "auto" else 0
         budget = min(budget, max(_GRAM_TRIAL_MIN, p // 20))
+        if budget and coef_init is None:
+            # Far below λ_max (most coefficients active) the trial sweeps are spent in vain:
+            # one product X_cᵀy_c (a sweep's cost) says so, and the Gram route starts at once.
+            lmax_half = float(np.max(np.abs(prob.corr(prob.yc)), initial=0.0))
+            if lam_half < _GRAM_DIRECT_BELOW * lmax_half:
+                budget = 0
         n_iter, gap, converged = (0, math.inf, False)
         if budget:
             n_iter, gap, converged = _solve(prob, lam_half, beta, tol, budget, l2=l2)
@@ -436,16 +446,28 @@ def lasso_path(
         assert prob is not None
         prev_corr = np.abs(xty)
         prev_lam_half = float(prev_corr.max())
+        # the residual and correlations travel along the path: each λ's final ones are the
+        # next λ's start (moved by the extrapolation's change only) and strong-rule input
+        warm = _Warm(prob.yc.copy())
         for k, lam in enumerate(grid):
             lam_half = to_half_rss(float(lam))
             if k >= 2:
                 beta[:] = _extrapolate(coefs[k - 2], coefs[k - 1], grid[k - 2], grid[k - 1], lam)
+                if k % _FRESH_RESIDUAL_EVERY == 0:
+                    warm.r = None  # recomputed from the data: no drift from the updates
+                else:
+                    moved = np.flatnonzero(beta != coefs[k - 1])
+                    assert warm.r is not None
+                    prob.shift_residual(warm.r, moved, beta[moved] - coefs[k - 1, moved])
             # Sequential strong rule: j is likely inactive if |x_jᵀr(λ_prev)| < 2λ − λ_prev.
             strong = prev_corr >= 2.0 * lam_half - prev_lam_half
             ws_size = int(np.count_nonzero(strong | (beta != 0)))
-            n_iter[k], gaps[k], converged[k] = _solve(prob, lam_half, beta, tol, max_iter, ws_size)
+            n_iter[k], gaps[k], converged[k] = _solve(
+                prob, lam_half, beta, tol, max_iter, ws_size, warm=warm
+            )
             coefs[k] = beta
-            prev_corr = np.abs(prob.corr(prob.residual(beta)))
+            assert warm.corr is not None
+            prev_corr = np.abs(warm.corr)
             prev_lam_half = lam_half
         intercepts = prob.y_mean - coefs @ prob.x_mean
     if not converged.all():
@@ -463,8 +485,11 @@ def lasso_path(
 _GRAM_MIN_ROWS_PER_COL = 4
 #: ... and at most this many features (the p × p matrix and its factor: 2·8·p² bytes).
 _GRAM_MAX_P = 4000
-#: Fewest coordinate-descent sweeps tried before the Gram route takes over.
+#: Fewest coordinate-descent sweeps tried before the Gram route takes over ...
 _GRAM_TRIAL_MIN = 5
+#: ... and none below this fraction of λ_max (a cold start), where many coefficients are
+#: active and coordinate descent needs far more sweeps than the trial's budget.
+_GRAM_DIRECT_BELOW = 0.01
 #: Most Gram sweeps (O(p·|S|) each) on auto before coordinate descent on the data finishes.
 _GRAM_AUTO_MAX_SWEEPS = 5000
 #: A Gram-route gap this small, though above tol, is a good start for the sweeps on the data.
@@ -537,6 +562,13 @@ class _Centered:
         if not np.any(beta):
             return self.yc.copy()
         return self.yc - (np.asarray(self.X @ beta) - float(self.shift @ beta))
+
+    def shift_residual(
+        self, r: NDArray[np.float64], idx: NDArray[np.intp], delta: NDArray[np.float64]
+    ) -> None:
+        """r ← r − X_c[:, idx]·delta in place (the columns that moved only)."""
+        if idx.size:
+            r -= np.asarray(self.X[:, idx] @ delta) - float(self.shift[idx] @ delta)
 
     def intercept(self, beta: NDArray[np.float64]) -> float:
         """β₀ = ȳ − x̄ᵀβ."""
@@ -678,19 +710,25 @@ def _solve(
     ws_size: int = 0,
     *,
     l2: float = 0.0,
+    warm: _Warm | None = None,
 ) -> tuple[int, float, bool]:
     """Working-set coordinate descent on ``½‖y_c − X_cβ‖² + λ½‖β‖₁ + ½·l2·‖β‖²``.
 
     Updates ``beta``. Returns ``(sweeps, relative duality gap, converged)``, converged
     meaning gap ≤ ``tol`` and the KKT conditions hold to ``_KKT_TOL``. With ``l2`` > 0 the
     gap, the screening and the KKT test are those of the augmented design (module docstring):
-    correlations X_cᵀr − l2·β, column norms √(‖x_cⱼ‖² + l2).
+    correlations X_cᵀr − l2·β, column norms √(‖x_cⱼ‖² + l2). ``warm`` (along a path) brings
+    the residual of the starting ``beta`` and takes back the final residual and correlations,
+    so that the caller needs no full product of its own.
     """
     p = prob.X.shape[1]
     norms2 = prob.norms2
     alive = norms2 > 0.0
-    beta[~alive] = 0.0
-    r = prob.residual(beta)
+    if warm is not None and warm.r is not None and not np.any(beta[~alive]):
+        r = warm.r
+    else:
+        beta[~alive] = 0.0
+        r = prob.residual(beta)
     norms = np.sqrt(norms2 + l2) if l2 else np.sqrt(norms2)
     n_alive = int(alive.sum())
     epochs = 0
@@ -717,12 +755,13 @@ def _solve(
         # (near a kink of the path a small gap alone can hide a missing tiny coefficient).
         # Screened-out columns are provably zero at the optimum: they are not checked.
         alive_norms2 = np.where(alive, prob.norms2, 0.0)
-        if gap_rel <= tol and kkt_excess(corr, beta, alive_norms2, lam_half, r @ r, _KKT_TOL) <= 0:
-            return epochs, gap_rel, True
-        if n_alive == 0:
-            return epochs, gap_rel, gap_rel <= tol
-        if epochs >= max_iter:
-            return epochs, gap_rel, False
+        done = gap_rel <= tol and (
+            kkt_excess(corr, beta, alive_norms2, lam_half, r @ r, _KKT_TOL) <= 0
+        )
+        if done or n_alive == 0 or epochs >= max_iter:
+            if warm is not None:
+                warm.r, warm.corr = r, corr
+            return epochs, gap_rel, done or (n_alive == 0 and gap_rel <= tol)
         # Gap-safe screening: |x_jᵀθ| + ρ‖x_j‖ < 1 with θ = scale·r/λ½, ρ = √(2·gap)/λ½.
         radius = math.sqrt(2.0 * gap) / lam_half
         theta_corr = np.abs(corr) * (scale / lam_half)
@@ -769,6 +808,14 @@ def _solve(
         )
         ws_size = 0  # next working set: twice the support (celer's rule)
         last_pattern = pattern
+
+
+@dataclass
+class _Warm:
+    """A path's state between two λ: the residual of the current β, the last correlations."""
+
+    r: NDArray[np.float64] | None = None
+    corr: NDArray[np.float64] | None = None
 
 
 def _solve_on_pattern(

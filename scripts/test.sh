@@ -3,5 +3,5 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh" "test"
 cd "$ROOT"
-ruff check bayesreg tests benchmarks notebooks
+ruff check bayesreg tests benchmarks notebooks docs
 exec python -m pytest "$@"

@@ -54,6 +54,11 @@ def write_api_reference(app: Sphinx, config: Any) -> None:
     for old in out.glob("*.rst"):
         if old.name not in wanted:
             old.unlink()
+    # stubs of names no longer listed (autosummary writes stubs but never removes them)
+    listed = {f"{name}.rst" for page in pages for name in page.names}
+    for stub in (out / "generated").glob("*.rst"):
+        if stub.name not in listed:
+            stub.unlink()
     _write_if_changed(out / "index.rst", api_index_rst(pages))
     for page in pages:
         _write_if_changed(out / f"{page.module}.rst", module_page_rst(page))

@@ -88,7 +88,7 @@ def test_conventions_tables_cover_every_conversion() -> None:
     to_funcs = [n for n, f in inspect.getmembers(conv, inspect.isfunction) if n.startswith("to_")]
     assert to_funcs
     for name in to_funcs:
-        assert f"``{name}(" in text, name
+        assert f":func:`{name}(" in text, name
     # the formulas the README and the concepts page state
     assert r"\dfrac{\lambda}{2 n}" in text  # scikit-learn Lasso alpha, glmnet l1
     assert r"\dfrac{2 \phi}{b}" in text  # λ of a Laplace prior

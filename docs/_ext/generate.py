@@ -279,10 +279,17 @@ class Conversion:
             kwargs["n_samples"] = n
         if "penalty" in params:
             kwargs["penalty"] = penalty
-        return float(self.inverse(value, **kwargs))
+        try:
+            return float(self.inverse(value, **kwargs))
+        except TypeError:  # an inverse with other parameters: not checked here
+            return None
 
     def signature_text(self) -> str:
         return f"{self.name}({', '.join(inspect.signature(self.func).parameters)})"
+
+    def link(self) -> str:
+        """The signature as a reference to the function's API page."""
+        return f":func:`{self.signature_text()} <{self.func.__module__}.{self.name}>`"
 
 
 def conversions() -> list[Conversion]:
@@ -348,7 +355,7 @@ def conversion_rows(example_lam: float, example_n: int) -> list[list[str]]:
     pens = penalty_names()
     rows = []
     for cv in conversions():
-        row = [f"``{cv.signature_text()}``", _summary(cv.func)]
+        row = [cv.link(), _summary(cv.func)]
         for pen in pens:
             if cv.unknown:
                 row.append("see its documentation (takes " + ", ".join(cv.unknown) + ")")
@@ -418,7 +425,7 @@ def prior_rows() -> tuple[list[str], list[list[str]]]:
     for cv in conversions():
         if cv.unknown:
             continue
-        row = [f"``{cv.signature_text()}``"]
+        row = [cv.link()]
         for cls, var, pen in columns:
             variables = ["phi", var] + (["n"] if cv.takes_n else [])
 
@@ -458,8 +465,9 @@ def conventions_rst() -> str:
         "Prior scales in every convention",
         "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
         "",
-        "The penalty a prior implies (``Prior.penalty``), composed with each conversion, "
-        "as a formula in the dispersion φ, the prior scale and n (computed the same way). "
+        "The penalty a prior implies (:meth:`bayesreg.Prior.penalty`), composed with each "
+        "conversion, as a formula in the dispersion φ, the prior scale and n (computed the "
+        "same way). "
         "φ = σ² for the Gaussian family (σ the noise standard deviation) and φ = 1 for the "
         "binomial and Poisson families; e.g. scikit-learn's ``LogisticRegression`` "
         "``C`` is b under a Laplace prior and σ′² under a Gaussian one.",

@@ -121,6 +121,8 @@ def _constants() -> dict[str, str]:
 
 myst_substitutions = _constants()
 myst_heading_anchors = 3
+#: $$…$$ inside a paragraph or list item is display math (as Jupyter renders it), not text
+myst_dmath_double_inline = True
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 
 # --- gallery (matplotlib's plot directive) -------------------------------------------------

@@ -133,6 +133,16 @@ def test_the_readme_fragments_the_site_includes_exist() -> None:
     assert "docs/_build/html/index.html" in readme
 
 
+def _unrendered_math(html: str) -> list[str]:
+    """Text of an HTML page that still holds ``$`` or LaTeX commands outside math and code."""
+    body = html[html.find("<article") : html.find("</article>")]
+    body = re.sub(r"<(pre|code|script)[^>]*>.*?</\1>", "", body, flags=re.S)
+    body = re.sub(r'<(span|div) class="math[^"]*">.*?</\1>', "", body, flags=re.S)
+    text = re.sub(r"<[^>]+>", "", body)
+    hits = re.finditer(r"\$|\\[a-zA-Z]{3,}", text)
+    return [text[max(0, m.start() - 60) : m.end() + 60] for m in hits]
+
+
 def _docs_extra_missing() -> list[str]:
     return [m for m in DOCS_MODULES if importlib.util.find_spec(m) is None]
 
@@ -160,4 +170,7 @@ def test_docs_build(tmp_path: Path) -> None:
     for nb in notebooks:
         html = (out / "notebooks" / f"{nb.stem}.html").read_text(encoding="utf-8")
         assert "<img" in html, f"{nb.name}: rendered without figures"
+    pages = [*(out / "notebooks").glob("*.html"), *out.glob("*.html")]
+    broken = {p.name: bad for p in pages if (bad := _unrendered_math(p.read_text("utf-8")))}
+    assert not broken, f"math left as text: {broken}"
     assert (out / "_static" / "mathjax" / "tex-chtml.js").is_file()

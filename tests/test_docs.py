@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(DOCS / "_ext"))
 
-import generate  # noqa: E402  (docs/_ext/generate.py: the page generators, no Sphinx)
+import bayesreg_pages as docpages  # noqa: E402  (docs/_ext: the page generators, no Sphinx)
 
 #: What ``conf.py`` loads (``sphinx-mathjax-offline`` is imported by that name).
 DOCS_MODULES = (
@@ -43,10 +43,10 @@ DOCS_MODULES = (
 def _documented_names() -> set[str]:
     """Fully qualified names listed by the autosummary blocks of the generated API pages."""
     names: set[str] = set()
-    for page in generate.api_pages():
+    for page in docpages.api_pages():
         module = None
         in_summary = False
-        for line in generate.module_page_rst(page).splitlines():
+        for line in docpages.module_page_rst(page).splitlines():
             if m := re.match(r"\.\. currentmodule:: (\S+)", line):
                 module, in_summary = m.group(1), False
             elif line.startswith(".. autosummary::"):
@@ -61,7 +61,7 @@ def _documented_names() -> set[str]:
 def test_every_public_name_has_a_docstring() -> None:
     missing = [
         name
-        for name in generate.public_names()
+        for name in docpages.public_names()
         if not (inspect.getdoc(getattr(bayesreg, name)) or "").strip()
     ]
     assert not missing, f"public names without a docstring: {missing}"
@@ -69,21 +69,21 @@ def test_every_public_name_has_a_docstring() -> None:
 
 def test_every_public_name_is_in_the_api_reference() -> None:
     documented = _documented_names()
-    missing = [n for n in generate.public_names() if f"bayesreg.{n}" not in documented]
+    missing = [n for n in docpages.public_names() if f"bayesreg.{n}" not in documented]
     assert not missing, f"public names missing from the API reference: {missing}"
     assert "__version__" not in {n.rsplit(".", 1)[1] for n in documented}
 
 
 def test_every_public_module_has_a_page() -> None:
-    pages = {p.module for p in generate.api_pages()}
+    pages = {p.module for p in docpages.api_pages()}
     assert {"bayesreg", "bayesreg.conventions", "bayesreg.cli", "bayesreg.solvers.lasso"} <= pages
     assert not [m for m in pages if any(part.startswith("_") for part in m.split("."))]
-    index = generate.api_index_rst(generate.api_pages())
+    index = docpages.api_index_rst(docpages.api_pages())
     assert all(f"   {m}" in index for m in pages), "the API index must list every module page"
 
 
 def test_conventions_tables_cover_every_conversion() -> None:
-    text = generate.conventions_rst()  # raises if a to_* and its from_* are not inverses
+    text = docpages.conventions_rst()  # raises if a to_* and its from_* are not inverses
     conv = importlib.import_module("bayesreg.conventions")
     to_funcs = [n for n, f in inspect.getmembers(conv, inspect.isfunction) if n.startswith("to_")]
     assert to_funcs
@@ -98,17 +98,17 @@ def test_conventions_tables_cover_every_conversion() -> None:
 def test_fit_monomial_reads_formulas_and_refuses_others() -> None:
     from fractions import Fraction
 
-    c, e = generate.fit_monomial(lambda lam, n: lam / (2 * n), ["lam", "n"], integer=["n"])
+    c, e = docpages.fit_monomial(lambda lam, n: lam / (2 * n), ["lam", "n"], integer=["n"])
     assert c == Fraction(1, 2) and e == {"lam": 1, "n": -1}
-    assert generate.monomial_tex(c, e) == r"\dfrac{\lambda}{2 n}"
-    assert generate.fit_monomial(lambda lam: lam + 1.0, ["lam"]) is None
+    assert docpages.monomial_tex(c, e) == r"\dfrac{\lambda}{2 n}"
+    assert docpages.fit_monomial(lambda lam: lam + 1.0, ["lam"]) is None
 
 
 def test_cli_reference_covers_every_subcommand_and_option() -> None:
     from bayesreg.cli import build_parser
 
-    text = generate.cli_rst()
-    for name, _help, sub in generate._subcommands(build_parser()):
+    text = docpages.cli_rst()
+    for name, _help, sub in docpages._subcommands(build_parser()):
         assert f"``bayesreg {name}``" in text
         for action in sub._actions:
             for opt in action.option_strings:
@@ -164,7 +164,7 @@ def test_docs_build(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-5000:]
     for page in ("index", "concepts", "conventions", "cli", "gallery", "benchmarks", "api/index"):
         assert (out / f"{page}.html").is_file(), page
-    for name in generate.public_names():
+    for name in docpages.public_names():
         assert (out / "api" / "generated" / f"bayesreg.{name}.html").is_file(), name
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     for nb in notebooks:

@@ -1,9 +1,9 @@
 """Sphinx extension of bayesreg's documentation: every reference page is generated from code.
 
 * **API reference** (``api/``): written at ``config-inited`` (before autosummary reads the
-  sources) from :mod:`generate`, one page per public module.
+  sources) from ``bayesreg_pages``, one page per public module.
 * **Conventions** (directive ``bayesreg-conventions``) and the **CLI reference** (directive
-  ``bayesreg-cli``): RST produced by :mod:`generate` when the page is read. Use them inside
+  ``bayesreg-cli``): RST produced by ``bayesreg_pages`` when the page is read. Use them inside
   an ``{eval-rst}`` block on a MyST page (their content is reStructuredText).
 * **Notebooks**: ``notebooks/*.ipynb`` copied into ``docs/notebooks/`` (git-ignored) for
   MyST-NB to execute and render.
@@ -21,9 +21,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
-from docutils.statemachine import StringList
-from generate import (
+from bayesreg_pages import (
     PACKAGE,
     _lookup,
     api_index_rst,
@@ -33,6 +31,8 @@ from generate import (
     module_page_rst,
     public_names,
 )
+from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles

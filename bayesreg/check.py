@@ -195,6 +195,16 @@ def check_equivalence(
     ValueError
         Bad input: NaN/inf, shapes, constant columns (with an intercept), a σ that cannot be
         estimated, unknown routes, a λ too far from the data's scale for a float64 MAP.
+
+    Examples
+    --------
+    >>> import bayesreg as br
+    >>> data = br.load_diabetes(standardize=True)
+    >>> report = br.check_equivalence(data.X, data.y, br.LaplacePrior(b=0.5), noise_sigma=54.15)
+    >>> round(report.lam, 2)  # λ = 2σ²/b
+    11728.89
+    >>> report.agree, report.routes["find_map"].n_zero, report.routes["scipy"].n_zero
+    (True, 6, 6)
     """
     fam = get_family(family)
     classes = binomial_classes(y, fam)

@@ -165,6 +165,14 @@ def to_sklearn_alpha(lam: float, n_samples: int, penalty: PenaltyName) -> float:
 
     ``Lasso`` minimizes ``(1/2n)·RSS + α‖β‖₁`` so α = λ/(2n); ``Ridge`` minimizes
     ``RSS + α‖β‖²₂`` so α = λ.
+
+    Examples
+    --------
+    >>> import bayesreg as br
+    >>> br.to_sklearn_alpha(884.0, n_samples=442, penalty="l1")  # λ/(2n)
+    1.0
+    >>> br.to_sklearn_alpha(10.0, n_samples=442, penalty="l2")
+    10.0
     """
     lam = check_penalty(lam)
     if penalty == "l1":

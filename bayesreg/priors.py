@@ -276,6 +276,15 @@ class LaplacePrior(Prior):
     simple bounds u, v ≥ 0, which L-BFGS-B handles exactly: coefficients that should be
     zero land *on* the bound, as exact zeros. ``formulation="naive"`` keeps the plain
     Laplace density for teaching (and it is the one to sample with NUTS).
+
+    Examples
+    --------
+    >>> import bayesreg as br
+    >>> prior = br.LaplacePrior(b=0.5)
+    >>> round(prior.penalty(noise_sigma=2.0), 10)  # λ = 2σ²/b
+    16.0
+    >>> br.LaplacePrior.from_penalty(16.0, noise_sigma=2.0)
+    LaplacePrior(b=0.5)
     """
 
     name = "laplace"

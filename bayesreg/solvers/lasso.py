@@ -218,6 +218,18 @@ def lasso_cd(
     -----
     ConvergenceWarning
         When ``max_iter`` sweeps did not bring the gap below ``tol``.
+
+    Examples
+    --------
+    >>> import bayesreg as br
+    >>> data = br.load_diabetes(standardize=True)
+    >>> fit = br.lasso_cd(data.X, data.y, 11728.89)  # λ = 2σ²/b: σ = 54.15, b = 0.5
+    >>> [name for name, c in zip(data.feature_names, fit.coef) if c != 0]
+    ['bmi', 'bp', 's3', 's5']
+    >>> fit.coef[fit.coef != 0].round(2)
+    array([21.35,  4.83, -1.08, 18.45])
+    >>> bool(fit.gap <= 1e-10)
+    True
     """
     # X's finiteness: from its sums of squares below (a sparse X's data: checked here)
     Xa, ya = check_Xy(X, y, finite_X=False, accept_sparse=True)

@@ -1,0 +1,568 @@
+"""The reference pages of bayesreg's documentation, generated from the code (no Sphinx here).
+
+* :func:`api_pages`, :func:`module_page_rst`, :func:`api_index_rst`: the API reference, one
+  page per public module of the package with the module's docstring and an ``autosummary``
+  of the public names it defines, from ``bayesreg.__all__`` (lazy names included) and the
+  module's own ``__all__``; a name added to the package appears without editing the docs.
+* :func:`conventions_rst`: the λ / α / C tables, computed by calling every ``to_*`` function
+  of ``bayesreg.conventions`` and every prior's ``penalty`` on probe values and reading off
+  the monomial they compute, so the tables cannot drift from the code; each conversion is
+  checked against its ``from_*`` inverse while the table is made.
+* :func:`cli_rst`: every subcommand of the parser of ``bayesreg.cli.build_parser()``, with
+  its usage and a table of its options.
+
+The Sphinx side (directives, hooks) is ``bayesreg_docs.py``; ``tests/test_docs.py`` uses
+this module directly, without Sphinx installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import math
+import os
+import pkgutil
+import typing
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+PACKAGE = "bayesreg"
+
+# --------------------------------------------------------------------------------------------
+# API reference
+# --------------------------------------------------------------------------------------------
+
+
+def public_names() -> list[str]:
+    """``bayesreg.__all__`` without dunder entries (``__version__``)."""
+    pkg = importlib.import_module(PACKAGE)
+    return [n for n in pkg.__all__ if not (n.startswith("__") and n.endswith("__"))]
+
+
+def public_modules() -> list[str]:
+    """The package and every submodule whose dotted path has no ``_``-prefixed part."""
+    pkg = importlib.import_module(PACKAGE)
+    mods = [PACKAGE]
+    for info in pkgutil.walk_packages(pkg.__path__, prefix=PACKAGE + "."):
+        if not any(part.startswith("_") for part in info.name.split(".")):
+            mods.append(info.name)
+    return sorted(mods)
+
+
+def _defining_module(obj: Any, fallback: str) -> str:
+    mod = getattr(obj, "__module__", None)
+    return mod if isinstance(mod, str) and mod.startswith(PACKAGE) else fallback
+
+
+@dataclass(frozen=True)
+class ModulePage:
+    module: str
+    #: Documented names: ``bayesreg.X`` for the names of ``bayesreg.__all__``, else the
+    #: module's own ``__all__`` entries under the module path.
+    names: tuple[str, ...]
+
+
+def api_pages() -> list[ModulePage]:
+    """Every public module with the fully qualified public names it defines."""
+    pkg = importlib.import_module(PACKAGE)
+    modules = public_modules()
+    by_module: dict[str, list[str]] = {m: [] for m in modules}
+    top = set(public_names())
+    for name in public_names():
+        mod = _defining_module(getattr(pkg, name), PACKAGE)
+        # a name defined in a private module (bayesreg.solvers._x) goes to its public parent
+        while mod not in by_module and "." in mod:
+            mod = mod.rsplit(".", 1)[0]
+        by_module.setdefault(mod, []).append(f"{PACKAGE}.{name}")
+    for mod in modules:
+        if mod == PACKAGE:
+            continue
+        module = importlib.import_module(mod)
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name, None)
+            if name in top and getattr(pkg, name, None) is obj:
+                continue  # documented once, under bayesreg.NAME
+            # functions and classes (a constant's docstring would be its type's)
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == mod:
+                by_module[mod].append(f"{mod}.{name}")
+    return [ModulePage(m, tuple(dict.fromkeys(by_module[m]))) for m in modules]
+
+
+def _first_sentence(module: str) -> str:
+    doc = inspect.getdoc(importlib.import_module(module)) or ""
+    first = doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+    return first
+
+
+def _autosummary(names: Iterable[str], *, toctree: bool) -> list[str]:
+    """An autosummary block of fully qualified names, shown relative to the package.
+
+    ``bayesreg.lasso_cd`` is listed as ``lasso_cd`` (``br.lasso_cd``), a name public only in
+    its module as ``suffstats.from_csv``.
+    """
+    lines = [f".. currentmodule:: {PACKAGE}", "", ".. autosummary::"]
+    lines += ["   :toctree: generated/"] if toctree else []
+    lines += ["   :nosignatures:", ""]
+    lines += [f"   {name.removeprefix(PACKAGE + '.')}" for name in names]
+    return [*lines, ""]
+
+
+def _submodules(module: str) -> list[str]:
+    depth = module.count(".") + 1
+    return [m for m in public_modules() if m.startswith(module + ".") and m.count(".") == depth]
+
+
+def module_page_rst(page: ModulePage) -> str:
+    title = f"``{page.module}``"
+    lines = [
+        ".. Generated by docs/_ext/bayesreg_pages.py when the docs are built; do not edit.",
+        "",
+        title,
+        "=" * len(title),
+        "",
+        f".. automodule:: {page.module}",
+        "   :no-members:",
+        "",
+    ]
+    if page.names:
+        lines += ["Public names defined here", "-------------------------", ""]
+        lines += _autosummary(page.names, toctree=True)
+    subs = _submodules(page.module)
+    if subs and page.module != PACKAGE:
+        lines += ["Submodules: " + ", ".join(f":mod:`{m}`" for m in subs) + ".", ""]
+    return "\n".join(lines)
+
+
+def api_index_rst(pages: list[ModulePage]) -> str:
+    lines = [
+        ".. Generated by docs/_ext/bayesreg_pages.py when the docs are built; do not edit.",
+        "",
+        "API reference",
+        "=============",
+        "",
+        "Every public name of ``bayesreg`` (``bayesreg.__all__``: ``import bayesreg as br``, "
+        "then ``br.NAME``), listed under the module that defines it, with the names a "
+        "module declares public in its own ``__all__``. Each module's page starts with the "
+        "module's own description.",
+        "",
+    ]
+    for page in pages:
+        if not page.names:
+            continue
+        head = f":doc:`{page.module} <{page.module}>`"
+        lines += [head, "-" * len(head), "", _first_sentence(page.module), ""]
+        lines += _autosummary(page.names, toctree=False)
+    others = [p.module for p in pages if not p.names]
+    if others:
+        lines += [
+            "Modules without public names of their own",
+            "-----------------------------------------",
+            "",
+            *(f"* :doc:`{m} <{m}>`: {_first_sentence(m)}" for m in others),
+            "",
+        ]
+    lines += [
+        ".. toctree::",
+        "   :hidden:",
+        "",
+        *(f"   {p.module}" for p in pages),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _lookup(dotted: str) -> Any:
+    """The object a dotted path names (module prefix imported), or ``None``."""
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+
+# --------------------------------------------------------------------------------------------
+# Conventions: monomials read off the conversion functions
+# --------------------------------------------------------------------------------------------
+
+
+#: LaTeX of the probe variables.
+_TEX = {"lam": r"\lambda", "n": "n", "phi": r"\phi", "b": "b", "sigma": r"\sigma'"}
+
+
+def fit_monomial(
+    f: Callable[..., float], variables: list[str], integer: Iterable[str] = ()
+) -> tuple[Fraction, dict[str, Fraction]] | None:
+    """(c, exponents) with f(v) = c·Πv^e on every probe, or None if f is no such monomial.
+
+    Exponents are read from f at 1 and 2 (half-integers allowed), then checked at a second,
+    unrelated point to 1e-12.
+    """
+    integer = set(integer)
+    ones = dict.fromkeys(variables, 1)
+    f0 = f(**ones)
+    if not (isinstance(f0, float | int) and math.isfinite(f0) and f0 > 0):
+        return None
+    exps: dict[str, Fraction] = {}
+    for v in variables:
+        e = math.log2(f(**{**ones, v: 2}) / f0)
+        half = round(2 * e) / 2
+        if abs(e - half) > 1e-9:
+            return None
+        exps[v] = Fraction(half).limit_denominator(2)
+    c = Fraction(f0).limit_denominator(10_000)
+    if abs(float(c) - f0) > 1e-12 * f0:
+        return None
+    check = {v: (13 if v in integer else 3.7 + k) for k, v in enumerate(variables)}
+    expect = float(c) * math.prod(check[v] ** float(e) for v, e in exps.items())
+    if abs(f(**check) - expect) > 1e-12 * abs(expect):
+        return None
+    return c, exps
+
+
+def monomial_tex(c: Fraction, exps: dict[str, Fraction]) -> str:
+    def power(v: str, e: Fraction) -> str:
+        base = _TEX.get(v, v)
+        if e == 1:
+            return base
+        if e == Fraction(1, 2):
+            return rf"\sqrt{{{base}}}"
+        if e.denominator == 1:
+            return f"{base}^{{{e.numerator}}}"
+        return f"{base}^{{{e.numerator}/{e.denominator}}}"
+
+    num = [power(v, e) for v, e in exps.items() if e > 0]
+    den = [power(v, -e) for v, e in exps.items() if e < 0]
+    cn, cd = c.numerator, c.denominator
+    top = " ".join(([str(cn)] if cn != 1 or not num else []) + num)
+    bottom = " ".join(([str(cd)] if cd != 1 else []) + den)
+    return rf"\dfrac{{{top}}}{{{bottom}}}" if bottom else top
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A ``to_*`` function of :mod:`bayesreg.conventions` and how to call it."""
+
+    name: str
+    func: Callable[..., float]
+    inverse: Callable[..., float] | None
+    takes_n: bool
+    takes_penalty: bool
+    #: Required parameters other than λ, ``n_samples`` and ``penalty`` (none are derived).
+    unknown: tuple[str, ...]
+
+    def call(self, lam: float, n: int, penalty: str) -> float:
+        kwargs: dict[str, Any] = {}
+        if self.takes_n:
+            kwargs["n_samples"] = n
+        if self.takes_penalty:
+            kwargs["penalty"] = penalty
+        return float(self.func(lam, **kwargs))
+
+    def round_trip(self, value: float, n: int, penalty: str) -> float | None:
+        if self.inverse is None:
+            return None
+        kwargs: dict[str, Any] = {}
+        params = inspect.signature(self.inverse).parameters
+        if "n_samples" in params:
+            kwargs["n_samples"] = n
+        if "penalty" in params:
+            kwargs["penalty"] = penalty
+        try:
+            return float(self.inverse(value, **kwargs))
+        except TypeError:  # an inverse with other parameters: not checked here
+            return None
+
+    def signature_text(self) -> str:
+        return f"{self.name}({', '.join(inspect.signature(self.func).parameters)})"
+
+    def link(self) -> str:
+        """The signature as a reference to the function's API page."""
+        return f":func:`{self.signature_text()} <{self.func.__module__}.{self.name}>`"
+
+
+def conversions() -> list[Conversion]:
+    conv = importlib.import_module(f"{PACKAGE}.conventions")
+    out = []
+    for name, func in inspect.getmembers(conv, inspect.isfunction):
+        if not name.startswith("to_") or func.__module__ != conv.__name__:
+            continue
+        params = list(inspect.signature(func).parameters.values())
+        rest = params[1:]
+        names = {p.name for p in rest}
+        unknown = tuple(
+            p.name
+            for p in rest
+            if p.name not in {"n_samples", "penalty"} and p.default is inspect.Parameter.empty
+        )
+        inverse = getattr(conv, "from_" + name[3:], None)
+        out.append(
+            Conversion(name, func, inverse, "n_samples" in names, "penalty" in names, unknown)
+        )
+    return out
+
+
+def penalty_names() -> tuple[str, ...]:
+    conv = importlib.import_module(f"{PACKAGE}.conventions")
+    return tuple(typing.get_args(getattr(conv, "PenaltyName", typing.Literal["l1", "l2"])))
+
+
+def _summary(obj: Any) -> str:
+    doc = inspect.getdoc(obj) or ""
+    return doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+
+
+def _cell(text: str) -> str:
+    return text if text else "—"
+
+
+def _list_table(header: list[str], rows: list[list[str]], widths: list[int]) -> list[str]:
+    lines = [
+        ".. list-table::",
+        "   :header-rows: 1",
+        f"   :widths: {' '.join(map(str, widths))}",
+        "   :class: conventions-table",
+        "",
+    ]
+    for row in [header, *rows]:
+        first = True
+        for cell in row:
+            lines.append(("   * - " if first else "     - ") + cell)
+            first = False
+    return [*lines, ""]
+
+
+def _call_or_none(fn: Callable[[], float]) -> float | None:
+    try:
+        return fn()
+    except (ValueError, TypeError):
+        return None
+
+
+def conversion_rows(example_lam: float, example_n: int) -> list[list[str]]:
+    """λ → library value: one row per conversion function, one column per penalty."""
+    pens = penalty_names()
+    rows = []
+    for cv in conversions():
+        row = [cv.link(), _summary(cv.func)]
+        for pen in pens:
+            if cv.unknown:
+                row.append("see its documentation (takes " + ", ".join(cv.unknown) + ")")
+                continue
+            probe = _call_or_none(lambda pen=pen, cv=cv: cv.call(example_lam, example_n, pen))
+            if probe is None:
+                row.append("—")
+                continue
+            back = cv.round_trip(probe, example_n, pen)
+            if back is not None and not math.isclose(back, example_lam, rel_tol=1e-12):
+                raise RuntimeError(
+                    f"{cv.name}({example_lam}, {pen!r}) = {probe} but its inverse gives {back}"
+                )
+            variables = ["lam"] + (["n"] if cv.takes_n else [])
+            mono = fit_monomial(
+                lambda pen=pen, cv=cv, **v: cv.call(v["lam"], int(v.get("n", 1)), pen),
+                variables,
+                integer=["n"],
+            )
+            formula = f":math:`{monomial_tex(*mono)}`" if mono else "(not a monomial)"
+            row.append(f"{formula} (example: {probe:.6g})")
+        rows.append(row)
+    return rows
+
+
+def prior_classes() -> list[type]:
+    pkg = importlib.import_module(PACKAGE)
+    priors = importlib.import_module(f"{PACKAGE}.priors")
+    out = []
+    for name in public_names():
+        obj = getattr(pkg, name)
+        if inspect.isclass(obj) and issubclass(obj, priors.Prior) and not inspect.isabstract(obj):
+            out.append(obj)
+    # in the order of their penalties (l1, l2, ...), as the tables' columns
+    pens = penalty_names()
+    rank = {p: i for i, p in enumerate(pens)}
+    return sorted(out, key=lambda c: rank.get(getattr(c.regularizer, "name", ""), len(pens)))
+
+
+def prior_rows() -> tuple[list[str], list[list[str]]]:
+    """Prior scale → λ and every library's value, as monomials in φ, the scale and n."""
+    pens = set(penalty_names())
+    header = ["conversion"]
+    columns = []
+    for cls in prior_classes():
+        params = [
+            p for p in list(inspect.signature(cls.__init__).parameters.values())[1:]
+            if p.default is inspect.Parameter.empty
+        ]
+        pen = getattr(getattr(cls, "regularizer", None), "name", None)
+        if len(params) != 1 or pen not in pens:
+            continue  # a prior of several scales, or of another penalty: its own docs say
+        scale = getattr(cls, "scale_name", params[0].name)
+        var = "b" if scale == "b" else "sigma"
+        header.append(f"``{cls.__name__}({params[0].name})``: ``{pen}``")
+        columns.append((cls, var, pen))
+
+    def lam_of(cls: type, var: str) -> Callable[..., float]:
+        return lambda phi, n=1, **s: cls(s[var]).penalty(math.sqrt(phi))
+
+    rows = []
+    lam_row = [r":math:`\lambda` (``prior.penalty(noise_sigma)``)"]
+    for cls, var, _pen in columns:
+        mono = fit_monomial(lambda cls=cls, var=var, **v: lam_of(cls, var)(**v), ["phi", var])
+        lam_row.append(f":math:`{monomial_tex(*mono)}`" if mono else "(not a monomial)")
+    rows.append(lam_row)
+    for cv in conversions():
+        if cv.unknown:
+            continue
+        row = [cv.link()]
+        for cls, var, pen in columns:
+            variables = ["phi", var] + (["n"] if cv.takes_n else [])
+
+            def value(cls=cls, var=var, pen=pen, cv=cv, **v: float) -> float:
+                lam = lam_of(cls, var)(v["phi"], **{var: v[var]})
+                return cv.call(lam, int(v.get("n", 1)), pen)
+
+            probe = _call_or_none(lambda value=value, var=var: value(phi=1.0, **{var: 1.0}, n=1))
+            if probe is None:
+                row.append("—")
+                continue
+            mono = fit_monomial(value, variables, integer=["n"])
+            row.append(f":math:`{monomial_tex(*mono)}`" if mono else "(not a monomial)")
+        rows.append(row)
+    return header, rows
+
+
+def conventions_rst() -> str:
+    n, lam = 442, 10.0
+    pens = penalty_names()
+    lines = [
+        "Conversions of λ",
+        "~~~~~~~~~~~~~~~~",
+        "",
+        "Every ``to_*`` function of :mod:`bayesreg.conventions`, evaluated while this page "
+        "was built: the formula is read off the function's values (it is a monomial "
+        rf":math:`c\,\lambda^a n^k`), the example is the value at λ = {lam:g}, n = {n} "
+        "(the diabetes data), "
+        "and each value was converted back by the matching ``from_*`` function, which "
+        "returned λ. A dash: the function refuses that penalty.",
+        "",
+        *_list_table(
+            ["function", "converts λ of D + λ·R(β) to", *(f"``{p}``" for p in pens)],
+            conversion_rows(lam, n),
+            [18, 42, *([20] * len(pens))],
+        ),
+        "Prior scales in every convention",
+        "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        "",
+        "The penalty a prior implies (:meth:`bayesreg.Prior.penalty`), composed with each "
+        "conversion, as a formula in the dispersion φ, the prior scale and n (computed the "
+        "same way). "
+        "φ = σ² for the Gaussian family (σ the noise standard deviation) and φ = 1 for the "
+        "binomial and Poisson families; e.g. scikit-learn's ``LogisticRegression`` "
+        "``C`` is b under a Laplace prior and σ′² under a Gaussian one.",
+        "",
+    ]
+    header, rows = prior_rows()
+    lines += _list_table(header, rows, [30, *([35] * (len(header) - 1))])
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# CLI reference
+# --------------------------------------------------------------------------------------------
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, str, Any]]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help or "" for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield name, helps.get(name, ""), sub
+
+
+def _default_text(action: argparse.Action) -> str:
+    d = action.default
+    if d in (None, False, [], argparse.SUPPRESS) or isinstance(
+        action, argparse._StoreTrueAction | argparse._HelpAction | argparse._VersionAction
+    ):
+        return ""
+    if isinstance(d, list | tuple):
+        return "``" + ",".join(map(str, d)) + "``"
+    return f"``{d}``"
+
+
+def _values_text(action: argparse.Action) -> str:
+    if action.nargs == 0:
+        return "flag"
+    if action.choices:
+        return " | ".join(f"``{c}``" for c in action.choices)
+    metavar = action.metavar or action.dest.upper()
+    return f"``{metavar}``"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", r"\*").replace("`", r"\`").replace("|", r"\|")
+
+
+def cli_rst() -> str:
+    cli = importlib.import_module(f"{PACKAGE}.cli")
+    old = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "96"  # argparse wraps the usage to the terminal width
+    try:
+        parser = cli.build_parser()
+        lines = [
+            ".. code-block:: text",
+            "",
+            *("   " + ln for ln in parser.format_usage().rstrip().splitlines()),
+            "",
+            _escape(parser.description or ""),
+            "",
+        ]
+        if parser.epilog:
+            epilog = parser.epilog.splitlines()
+            lines += [".. code-block:: text", "", *("   " + ln for ln in epilog), ""]
+        for name, help_text, sub in _subcommands(parser):
+            title = f"``bayesreg {name}``"
+            lines += [f".. _cli-{name}:", "", title, "-" * len(title), "", _escape(help_text), ""]
+            usage = sub.format_usage().rstrip().splitlines()
+            lines += [".. code-block:: text", "", *("   " + ln for ln in usage), ""]
+            exclusive: dict[int, list[str]] = {}
+            for group in sub._mutually_exclusive_groups:
+                opts = [a.option_strings[0] for a in group._group_actions if a.option_strings]
+                for a in group._group_actions:
+                    exclusive[id(a)] = [o for o in opts if o not in a.option_strings]
+            rows = []
+            for a in sub._actions:
+                if isinstance(a, argparse._HelpAction) or not a.option_strings:
+                    continue
+                desc = _escape(a.help or "")
+                if a.required:
+                    desc = "**required.** " + desc
+                if exclusive.get(id(a)):
+                    desc += " (not with " + ", ".join(f"``{o}``" for o in exclusive[id(a)]) + ")"
+                rows.append([
+                    ", ".join(f"``{o}``" for o in a.option_strings),
+                    _values_text(a),
+                    _cell(_default_text(a)),
+                    desc,
+                ])  # fmt: skip
+            lines += _list_table(["option", "value", "default", "meaning"], rows, [18, 18, 12, 52])
+        return "\n".join(lines)
+    finally:
+        if old is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = old
+
+

@@ -148,6 +148,16 @@ class ShrinkagePrior(Prior):
         """The prior in words with its parameters, for reports and posterior attributes."""
         return f"{type(self).__name__}({self.scale_name}={self.scale:.6g})"
 
+    def _key(self) -> tuple[float, ...]:
+        """Every parameter, for equality and hashing."""
+        return (self.scale,)
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self._key()))
+
 
 def _half_cauchy(pm: Any, name: str, dims: str | None, nu: float = 1.0) -> Any:
     """|t_ν| as a half-normal times √(inverse-gamma(ν/2, ν/2)) (ν = 1: half-Cauchy(0, 1))."""
@@ -279,12 +289,6 @@ class RegularizedHorseshoePrior(ShrinkagePrior):
     def _key(self) -> tuple[float, ...]:
         return (self.scale, self.slab_scale, self.slab_df, self.local_df, self.global_df)
 
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._key() == other._key()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, *self._key()))
-
     def __repr__(self) -> str:
         return (
             f"RegularizedHorseshoePrior(expected_nonzero={self.scale:.6g}, "
@@ -370,12 +374,6 @@ class R2D2Prior(ShrinkagePrior):
 
     def _key(self) -> tuple[float, ...]:
         return (self.scale, self.precision, self.concentration)
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._key() == other._key()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, *self._key()))
 
     def __repr__(self) -> str:
         return (

@@ -40,6 +40,7 @@ EXPECTED = {
     "05_posterior_uncertainty.ipynb",
     "06_logistic_laplace_l1.ipynb",
     "07_choosing_lambda.ipynb",
+    "08_sparse_posteriors.ipynb",
 }
 
 ALLOWED_MODULES = frozenset(

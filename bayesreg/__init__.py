@@ -103,6 +103,7 @@ _LAZY = {
     "RegularizedHorseshoePrior": "bayesreg.shrinkage",
     "R2D2Prior": "bayesreg.shrinkage",
     "Selection": "bayesreg.selection",
+    "selection_table": "bayesreg.selection",
     "plot_prior_posterior": "bayesreg.plots",
     "plot_posterior_predictive": "bayesreg.plots",
 }

@@ -150,9 +150,10 @@ def select_variables(
     prob : float, default 0.5
         ``"probability"`` only: keep βⱼ when P(|βⱼ| > threshold) ≥ ``prob``, in (0, 1).
     X : array-like or scipy.sparse matrix, optional
-        ``"dss"`` only: the design the posterior was fitted on. Default: the tree's
-        ``constant_data`` (what :func:`bayesreg.sample` stores; a posterior from
-        :func:`bayesreg.sample_from_stats` has none, so pass X).
+        ``"dss"`` only: the design the posterior was fitted on, in the features' own units
+        (a posterior sampled with ``standardize=True`` z-scores it with its stored means and
+        scales). Default: the tree's ``constant_data`` (what :func:`bayesreg.sample` stores;
+        a posterior from :func:`bayesreg.sample_from_stats` has none, so pass X).
     n_lams : int, default 100
         ``"dss"`` only: λ values of the summary path (log-spaced down to 1e-4·λ_max).
     refit : bool, default True
@@ -383,10 +384,43 @@ def _design(idata: Any, X: ArrayLike | None, p: int) -> Any:
             )
         else:
             raise ValueError("constant_data has no design X; pass X=")
+    else:
+        X = _standardized_like(idata, X)
     Xa = check_sparse_matrix(X) if scipy.sparse.issparse(X) else check_matrix(X)
     if Xa.shape[1] != p:
         raise ValueError(f"X has {Xa.shape[1]} columns but the posterior has {p} features")
     return Xa
+
+
+def _standardized_like(idata: Any, X: Any) -> Any:
+    """A user's X on the scale of a posterior sampled with ``standardize=True``.
+
+    Such a posterior's β is on the z-scale (its ``constant_data`` holds the z-scored design);
+    an X passed in is in the features' own units, so it gets the stored means and scales
+    (the group ``original_scale``; a sparse X is only scaled, as it was for sampling).
+    """
+    from bayesreg._validation import check_matrix
+
+    if not idata.attrs.get("standardized"):
+        return X
+    if "original_scale" not in idata.children:
+        raise ValueError(
+            "this posterior was sampled standardized but has no 'original_scale' group with "
+            "the feature means and scales; leave X out (constant_data holds the design)"
+        )
+    g = idata["original_scale"]
+    mean = np.asarray(g["feature_mean"].values, dtype=np.float64)
+    scale = np.asarray(g["feature_scale"].values, dtype=np.float64)
+    if not scipy.sparse.issparse(X):
+        X = check_matrix(X)
+    if X.shape[1] != mean.size:  # type: ignore[union-attr]
+        raise ValueError(
+            f"X has {X.shape[1]} columns but the posterior has {mean.size} features"  # type: ignore[union-attr]
+        )
+    if scipy.sparse.issparse(X):
+        return scipy.sparse.csc_array(X) @ scipy.sparse.diags_array(1.0 / scale)
+    centred = idata.attrs.get("features_centered", True)
+    return (np.asarray(X, dtype=np.float64) - (mean if centred else 0.0)) / scale
 
 
 def _sigma_draws(idata: Any, n_draws: int) -> NDArray[np.float64]:

@@ -144,6 +144,25 @@ def test_dss_sparse_design_and_fixed_sigma_equal_dense() -> None:
     np.testing.assert_allclose(dense.coef, sparse.coef, rtol=1e-8, atol=1e-10)
 
 
+def test_dss_with_the_raw_design_of_a_standardized_posterior() -> None:
+    # sampled with standardize=True: β on the z-scale, constant_data the z-scored design; an
+    # X passed in the features' own units is z-scored with the stored means and scales
+    X, draws, b0, sig, _ = synthetic(seed=2)
+    X = X * np.array([0.1, 1, 10, 100, 1, 1, 3, 0.5])
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    Z = (X - mean) / scale
+    tree = fake_tree(draws, Z, sigma=sig, intercept=b0)
+    tree.attrs["standardized"] = True
+    tree["original_scale"] = xr.Dataset(
+        {"feature_mean": ("feature", mean), "feature_scale": ("feature", scale)},
+        coords={"feature": [f"x{j}" for j in range(X.shape[1])]},
+    )
+    stored = select_variables(tree, "dss")
+    given = select_variables(tree, "dss", X=X)
+    np.testing.assert_array_equal(stored.mask, given.mask)
+    np.testing.assert_allclose(given.coef, stored.coef, rtol=1e-9, atol=1e-12)
+
+
 def test_dss_without_intercept() -> None:
     X, draws, _, _, _ = synthetic(seed=4)
     sel = select_variables(fake_tree(draws, X, sigma=1.0), "dss")

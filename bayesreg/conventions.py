@@ -1,4 +1,4 @@
-"""The one convention for λ, and the only place where conversion constants appear.
+r"""The one convention for λ, and the only place where conversion constants appear.
 
 bayesreg's penalized objective is
 
@@ -29,8 +29,8 @@ glum                   the same, r = l1_ratio   the same
 glmnet                 (1/2n)RSS + λ_g·(α‖β‖₁   λ_g = λ₁/(2n) + s_y·λ₂/n,
                        + ½(1−α)‖β‖²) on y/s_y   α = λ₁/(2nλ_g);
                        (see below)              λ₁ = 2nαλ_g, λ₂ = n(1−α)λ_g/s_y
-sklearn BayesianRidge  fitted alpha_ = 1/σ²,    λ₂ = lambda_/alpha_
-                       lambda_ = 1/σ′²
+sklearn BayesianRidge  fitted alpha\_ = 1/σ²,   λ₂ = lambda\_/alpha\_
+                       lambda\_ = 1/σ′²
 =====================  =======================  =================================
 
 Binomial and Poisson families (deviance)
@@ -63,7 +63,7 @@ The dispersion φ is σ² for the Gaussian family and 1 for the binomial and Poi
 (:mod:`bayesreg.priors`, the home of these formulas): the MAP under a Laplace(b) prior is the
 L1 fit at λ₁ = 2φ/b, under a Gaussian(σ′) prior the L2 fit at λ₂ = φ/σ′², and under the
 elastic-net prior ∝ exp(−|β|/b − β²/(2σ′²)) the fit with both. So LogisticRegression's C
-*is* b (l1) or σ′² (l2), and a fitted BayesianRidge reads as σ = 1/√alpha_, σ′ = 1/√lambda_.
+*is* b (l1) or σ′² (l2), and a fitted BayesianRidge reads as σ = 1/√``alpha_``, σ′ = 1/√``lambda_``.
 
 Library details that change the numbers
 ---------------------------------------

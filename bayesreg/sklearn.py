@@ -478,7 +478,7 @@ GaussianPriorRegressor.__doc__ = _REGRESSOR_DOC.format(
     cov_text="``method='map'``: the posterior covariance of β given σ, σ²(X_cᵀX_c + λI)⁻¹ "
     "(original scale), as BayesianRidge's ``sigma_``; None under NUTS.",
     std_text="under the MAP from the exact posterior (Gaussian prior and likelihood with a "
-    "flat intercept are conjugate): √(σ² + σ²/n + (x − x̄)ᵀ coef_cov_ (x − x̄)).",
+    "flat intercept are conjugate): √(σ² + σ²/n + (x − x̄)ᵀ ``coef_cov_`` (x − x̄)).",
     name="GaussianPriorRegressor",
     example_scale="10.0",
     **{k: v for k, v in _GAUSSIAN.items() if k != "prior_cls"},

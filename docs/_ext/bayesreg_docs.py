@@ -193,7 +193,16 @@ def sync_notebooks(app: Sphinx, config: Any) -> None:
             shutil.copyfile(path, target)
 
 
+def skip_sklearn_machinery(app: Sphinx, what: str, name: str, obj: Any, skip: bool, options: Any):
+    """Leave out scikit-learn's generated metadata-routing methods (``set_fit_request`` …):
+    they belong to scikit-learn's API, and their docstrings cite its own glossary."""
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("autodoc-skip-member", skip_sklearn_machinery)
     app.connect("config-inited", write_api_reference)
     app.connect("config-inited", sync_notebooks)
     app.connect("missing-reference", resolve_public_alias)

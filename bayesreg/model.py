@@ -533,7 +533,7 @@ def _build(
             sigma_v = sigma
         if scale == "unknown":
             beta = prior.pymc_hierarchical_coefficients("beta", "feature", sigma_v, sigma)
-        elif getattr(prior, "sampling_only", False):
+        elif prior.sampling_only:
             # a shrinkage prior (bayesreg.shrinkage): one sampling model, global scale ∝ σ
             # (a pseudo-σ for the families without one)
             from bayesreg.shrinkage import pseudo_sigma

@@ -128,6 +128,9 @@ class Prior(ABC):
     map_tolerance: ClassVar[float]
     #: Whether the log-density is smooth (then "naive" and "exact" formulations coincide).
     smooth: ClassVar[bool]
+    #: True for priors with no penalty equivalent, which only sampling can use
+    #: (:mod:`bayesreg.shrinkage`): no λ, no penalized fit, no MAP group.
+    sampling_only: ClassVar[bool] = False
     #: Whether :meth:`pymc_hierarchical_coefficients` exists (full Bayes for the scale).
     hierarchical: ClassVar[bool] = True
 

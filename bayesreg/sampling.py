@@ -323,7 +323,7 @@ def sample(
 
 def _penalty(prior: Prior, sigma: float) -> float | None:
     """λ of the prior's penalty at σ, or None for a shrinkage prior (no penalty: no MAP)."""
-    return None if getattr(prior, "sampling_only", False) else prior.penalty(sigma)
+    return None if prior.sampling_only else prior.penalty(sigma)
 
 
 def _family_attrs(fam: Family, y: Any, prior: Prior) -> dict[str, Any]:
@@ -340,7 +340,7 @@ def _family_attrs(fam: Family, y: Any, prior: Prior) -> dict[str, Any]:
         "noise_sigma_meaning": "none: dispersion 1, fixed by the family (noise_sigma = 1)",
         "penalty_formula": prior.penalty_formula.replace("σ²", "φ"),
     }
-    if getattr(prior, "sampling_only", False):
+    if prior.sampling_only:
         del out["penalty_formula"]
     classes = binomial_classes(y, fam)
     if classes is not None:
@@ -1049,7 +1049,7 @@ def _attrs(
         "n_features": int(p),
         "data_source": source,
     }
-    reg = None if getattr(prior, "sampling_only", False) else prior.regularizer
+    reg = None if prior.sampling_only else prior.regularizer
     if isinstance(reg, ElasticNetPenalty) and prior.scale2 is not None:
         # the elastic net: σ′, γ = b/(2σ′²), λ₂ = λγ
         attrs["scale2"] = float(prior.scale2)
@@ -1058,7 +1058,7 @@ def _attrs(
         attrs["lam2"] = float(reg.l2_weight(lam))
     if sigma.dof is not None:
         attrs["noise_sigma_dof"] = int(sigma.dof)
-    if getattr(prior, "sampling_only", False):
+    if prior.sampling_only:
         # a shrinkage prior: no penalty, no MAP; its scales are always sampled
         for k in ("penalty_formula", "lam"):
             del attrs[k]
@@ -1115,43 +1115,8 @@ def _finish(
         old = idata["constant_data"].attrs if "constant_data" in idata.children else {}
         idata["constant_data"] = constant.assign_attrs(dict(old))
 
-    if fit is None:
-        pass  # a shrinkage prior: no penalized estimate, no "map" group
-    elif sampled:
-        description = (
-            f"penalized estimate at lam = {attrs['lam']:.6g}, from the fixed noise sigma "
-            f"{attrs['noise_sigma']:.6g} and {prior.scale_name} = {prior.scale:.6g}"
-            + ("" if prior.scale2 is None else f", {prior.scale2_name} = {prior.scale2:.6g}")
-            + ": the MAP of "
-            "the fixed-scale model, shown as a reference (this posterior samples "
-            + " and ".join(
-                w
-                for w, m in (
-                    ("sigma", attrs["noise_mode"]),
-                    ("the prior scale", attrs["scale_mode"]),
-                )
-                if m == "unknown"
-            )
-            + ", so its mode is not this fit)"
-        )
-    else:
-        description = (
-            "penalized estimate (L1 / L2 / elastic net at lam) = MAP of the model with the fixed "
-            "noise sigma and prior scale"
-        )
-    if fit is not None:
-        idata["map"] = xr.Dataset(
-            {
-                "beta": ("feature", np.asarray(fit.coef, dtype=np.float64)),
-                "intercept": ((), float(fit.intercept) if fit_intercept else 0.0),
-            },
-            coords={"feature": names},
-            attrs={
-                "description": description,
-                "lam": float(attrs["lam"]),
-                "is_mode": not sampled,
-            },
-        )
+    if fit is not None:  # a shrinkage prior has no penalized estimate: no "map" group
+        idata["map"] = _map_group(fit, prior, fit_intercept, names, attrs, sampled)
     if standardization is not None:
         beta_o, icpt_o = standardization.to_original(
             post["beta"].transpose("chain", "draw", "feature").values,
@@ -1179,6 +1144,49 @@ def _finish(
         )
         attrs = {**attrs, "standardized": True, "features_centered": standardization.centered}
     idata.attrs.update(attrs)
+
+
+def _map_group(
+    fit: AnalyticFit,
+    prior: Prior,
+    fit_intercept: bool,
+    names: list[str],
+    attrs: dict[str, Any],
+    sampled: bool,
+) -> xr.Dataset:
+    """The ``map`` group: the penalized estimate at the fixed σ and prior scale, described."""
+    import xarray as xr
+
+    if sampled:
+        description = (
+            f"penalized estimate at lam = {attrs['lam']:.6g}, from the fixed noise sigma "
+            f"{attrs['noise_sigma']:.6g} and {prior.scale_name} = {prior.scale:.6g}"
+            + ("" if prior.scale2 is None else f", {prior.scale2_name} = {prior.scale2:.6g}")
+            + ": the MAP of "
+            "the fixed-scale model, shown as a reference (this posterior samples "
+            + " and ".join(
+                w
+                for w, m in (
+                    ("sigma", attrs["noise_mode"]),
+                    ("the prior scale", attrs["scale_mode"]),
+                )
+                if m == "unknown"
+            )
+            + ", so its mode is not this fit)"
+        )
+    else:
+        description = (
+            "penalized estimate (L1 / L2 / elastic net at lam) = MAP of the model with the fixed "
+            "noise sigma and prior scale"
+        )
+    return xr.Dataset(
+        {
+            "beta": ("feature", np.asarray(fit.coef, dtype=np.float64)),
+            "intercept": ((), float(fit.intercept) if fit_intercept else 0.0),
+        },
+        coords={"feature": names},
+        attrs={"description": description, "lam": float(attrs["lam"]), "is_mode": not sampled},
+    )
 
 
 def _lambda_draws(post: xr.Dataset, prior: Prior, sigma_fixed: float) -> xr.DataArray:

@@ -57,8 +57,7 @@ class ShrinkagePrior(Prior):
     :meth:`no_penalty_message`; :meth:`pymc_shrinkage_coefficients` builds the sampling model.
     """
 
-    #: Marks priors that only :func:`bayesreg.sample` can use.
-    sampling_only: ClassVar[bool] = True
+    sampling_only: ClassVar[bool] = True  # only bayesreg.sample can use them
     #: Why the prior has no MAP (one sentence, used in the error).
     why_no_map: ClassVar[str]
     #: NUTS target acceptance used when the caller does not choose one (see module docs).

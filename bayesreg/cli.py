@@ -570,10 +570,7 @@ def _check_select_args(args: argparse.Namespace) -> None:
 
 def _check_prior_args(args: argparse.Namespace) -> None:
     """--scale2 belongs to --prior elasticnet (required there); the scales make a prior."""
-    if hasattr(args, "global_scale") or args.prior in SHRINKAGE_PRIORS:
-        _check_shrinkage_args(args)
-    elif args.scale is None:
-        raise InputError(f"--prior {args.prior} needs --scale")
+    _check_shrinkage_args(args)  # also --scale, required by the priors with a penalty
     _check_select_args(args)
     if args.prior == "elasticnet" and args.scale2 is None:
         raise InputError("--prior elasticnet needs --scale2 (its σ′; --scale is its b)")

@@ -159,6 +159,17 @@ def check_scale(value: float, name: str) -> float:
     return v
 
 
+def check_unit_interval(value: object, name: str) -> float:
+    """A probability-like parameter (target_accept, a credible level) must lie in (0, 1)."""
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number in (0, 1); got {value!r}") from None
+    if not 0.0 < v < 1.0:
+        raise ValueError(f"{name} must be in (0, 1); got {value!r}")
+    return v
+
+
 def check_positive_int(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise ValueError(f"{name} must be a positive integer; got {value!r}")

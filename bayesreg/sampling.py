@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 from bayesreg._validation import (
     check_positive_int,
     check_scale,
+    check_unit_interval,
 )
 from bayesreg.exceptions import SamplingWarning
 from bayesreg.families import Family, Gaussian, get_family
@@ -948,14 +949,7 @@ def _check_options(
         random_seed = int(random_seed)
     if target_accept is None:  # 0.9, or the shrinkage priors' own default (0.99)
         target_accept = getattr(prior, "target_accept", 0.9)
-    try:
-        ta = float(target_accept)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"target_accept must be a number in (0, 1); got {target_accept!r}"
-        ) from None
-    if not 0.0 < ta < 1.0:
-        raise ValueError(f"target_accept must be in (0, 1); got {target_accept!r}")
+    ta = check_unit_interval(target_accept, "target_accept")
     bad = sorted(_RESERVED_KWARGS.intersection(sample_kwargs))
     if bad:
         raise ValueError(f"argument(s) set by bayesreg, not accepted here: {', '.join(bad)}")

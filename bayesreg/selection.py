@@ -51,7 +51,7 @@ import numpy as np
 import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 
-from bayesreg._validation import check_scale
+from bayesreg._validation import check_scale, check_unit_interval
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -178,7 +178,7 @@ def select_variables(
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
-    level = _check_unit(level, "level")
+    level = check_unit_interval(level, "level")
     draws, names = _coef_draws(idata)
     if method == "ci":
         return _select_ci(draws, names, level)
@@ -188,7 +188,7 @@ def select_variables(
                 "method='probability' needs threshold=, the smallest |beta_j| that matters"
             )
         threshold = check_scale(threshold, "threshold")
-        prob = _check_unit(prob, "prob")
+        prob = check_unit_interval(prob, "prob")
         score = np.mean(np.abs(draws) > threshold, axis=0)
         return Selection(
             score >= prob,
@@ -198,16 +198,6 @@ def select_variables(
             score,
         )
     return _select_dss(idata, draws, names, level, X, n_lams, bool(refit))
-
-
-def _check_unit(v: float, name: str) -> float:
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in (0, 1); got {v!r}") from None
-    if not 0.0 < v < 1.0:
-        raise ValueError(f"{name} must be in (0, 1); got {v!r}")
-    return v
 
 
 def _coef_draws(idata: Any) -> tuple[NDArray[np.float64], list[str]]:

@@ -116,7 +116,7 @@ class EquivalenceReport:
         return all(r.agrees for r in self.routes.values())
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (see README for the keys)."""
+        """JSON-ready dictionary (the keys are listed in docs/cli.md, "The JSON report")."""
         out = asdict(self)
         out["agree"] = self.agree
         return out

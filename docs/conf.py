@@ -148,7 +148,8 @@ html_theme_options = {
 #: pages without sub-pages need no section navigation on the left
 html_sidebars = {
     page: [] for page in
-    ("index", "concepts", "conventions", "coming-from", "gallery", "cli", "benchmarks")
+    ("index", "user-guide", "concepts", "conventions", "coming-from", "gallery", "cli",
+     "benchmarks")
 }
 html_show_sourcelink = False
 html_copy_source = False

@@ -133,6 +133,13 @@ def test_the_readme_fragments_the_site_includes_exist() -> None:
     assert "docs/_build/html/index.html" in readme
 
 
+def _toctree_pages() -> list[str]:
+    """The pages of the toctree of ``docs/index.md`` (the site's navigation)."""
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    block = index.split("```{toctree}")[1].split("```")[0]
+    return [ln.strip() for ln in block.splitlines() if ln.strip() and not ln.startswith(":")]
+
+
 def _unrendered_math(html: str) -> list[str]:
     """Text of an HTML page that still holds ``$`` or LaTeX commands outside math and code."""
     body = html[html.find("<article") : html.find("</article>")]
@@ -162,7 +169,7 @@ def test_docs_build(tmp_path: Path) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=1800,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-5000:]
-    for page in ("index", "concepts", "conventions", "cli", "gallery", "benchmarks", "api/index"):
+    for page in ("index", *_toctree_pages()):
         assert (out / f"{page}.html").is_file(), page
     for name in docpages.public_names():
         assert (out / "api" / "generated" / f"bayesreg.{name}.html").is_file(), name

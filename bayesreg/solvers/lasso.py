@@ -282,7 +282,7 @@ def lasso_cd(
             # sweeps on the data: resume from those.
             beta[:], gap = trial_beta, trial_gap
         if not converged and route == "auto":
-            # The Gram form's gap cannot resolve below eps·‖y‖²/objective (README): finish
+            # The Gram form's gap cannot resolve below eps·‖y‖²/objective (user guide): finish
             # on the data, from the Gram route's point; keep that point if CD does no better.
             gram_beta, gram_gap = beta.copy(), gap
             k, gap, converged = _solve(prob, lam_half, beta, tol, max_iter, l2=l2)

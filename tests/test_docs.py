@@ -2,7 +2,8 @@
 
 Quick tests, without Sphinx: every public name has a docstring and a place in the generated
 API reference; the generated conventions and CLI pages cover every conversion and subcommand;
-the gallery draws every plot; the README fragments the site includes are there.
+the gallery draws every plot; the README fragments the site includes are there, and the
+README links the entry page and every page of the site.
 
 ``test_docs_build`` (slow) builds the whole site as ``scripts/docs.sh`` does (warnings as
 errors, nitpicky cross-references, notebooks executed) into a temporary directory; it is
@@ -138,6 +139,17 @@ def _toctree_pages() -> list[str]:
     index = (DOCS / "index.md").read_text(encoding="utf-8")
     block = index.split("```{toctree}")[1].split("```")[0]
     return [ln.strip() for ln in block.splitlines() if ln.strip() and not ln.startswith(":")]
+
+
+def test_the_readme_links_every_page_of_the_site() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    pages = _toctree_pages()
+    # every Markdown page of docs/ is in the navigation (Sphinx would only warn at build time)
+    assert {p.stem for p in DOCS.glob("*.md")} - {"index"} <= set(pages), pages
+    assert "](docs/index.md)" in readme
+    missing = [p for p in pages if f"](docs/{p}.md)" not in readme and "/" not in p]
+    assert not missing, f"pages the README does not link: {missing}"
+    assert "docs/_build/html/api/index.html" in readme
 
 
 def _unrendered_math(html: str) -> list[str]:

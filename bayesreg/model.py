@@ -477,11 +477,15 @@ def build_model_from_stats(
     formulation: Formulation = "exact",
     noise: NoiseMode = "fixed",
     scale: ScaleMode = "fixed",
+    collapse: bool = False,
 ) -> pm.Model:
     """The same model from sufficient statistics alone (data never held in memory).
 
     Parameters are those of :func:`build_model`; the likelihood is the sufficient-statistics
-    potential and the feature names come from ``stats``.
+    potential and the feature names come from ``stats``. ``collapse=True`` (a shrinkage
+    prior only) integrates β out: the model holds the scales (``beta_scale``), σ and a flat
+    ``intercept``, and a potential equal to the marginal likelihood (see
+    ``bayesreg._collapsed``, whose ``draw_beta`` gives β's conditional draws).
     """
     sigma = check_scale(noise_sigma, "noise_sigma")
     return _build(
@@ -496,6 +500,7 @@ def build_model_from_stats(
         None,
         noise,
         scale,
+        collapse=collapse,
     )
 
 
@@ -513,6 +518,7 @@ def _build(
     scale: ScaleMode = "fixed",
     x_offset: NDArray[np.float64] | None = None,
     family: Family | None = None,
+    collapse: bool = False,
 ) -> pm.Model:
     import pymc as pm
     import pytensor.tensor as pt
@@ -523,6 +529,12 @@ def _build(
     n, p = stats.n, stats.n_features
     if likelihood == "auto":
         likelihood = "suffstats" if (n > p and isinstance(fam, Gaussian)) else "rows"
+    if collapse and not (prior.sampling_only and likelihood == "suffstats"):
+        raise ValueError(
+            "collapse=True integrates beta out of a shrinkage prior's Gaussian "
+            "sufficient-statistics model; it needs a shrinkage prior (horseshoe, "
+            "regularized-horseshoe, r2d2) and the gaussian family on sufficient statistics"
+        )
     coords = {"feature": feature_coords(p, feature_names)}
     x_mean = stats.x_mean
     with pm.Model(coords=coords) as model:
@@ -533,6 +545,17 @@ def _build(
             sigma_v = sigma
         if scale == "unknown":
             beta = prior.pymc_hierarchical_coefficients("beta", "feature", sigma_v, sigma)
+        elif collapse:
+            # β integrated out analytically (bayesreg._collapsed): NUTS samples the scales,
+            # σ and the intercept; the sampler draws β from its conditional afterwards
+            from bayesreg import _collapsed
+
+            cs = _collapsed.CollapsedStats.from_stats(stats)
+            s = prior.pymc_shrinkage_scales("beta", "feature", noise=sigma_v, n=n, p=p)
+            s = pm.Deterministic("beta_scale", s, dims="feature")
+            intercept = pm.Flat("intercept") if fit_intercept else pt.constant(0.0)
+            pm.Potential("loglik", _collapsed.pymc_loglik(cs, s, sigma_v, intercept))
+            model.collapsed = cs  # type: ignore[attr-defined]
         elif prior.sampling_only:
             # a shrinkage prior (bayesreg.shrinkage): one sampling model, global scale ∝ σ
             # (a pseudo-σ for the families without one)
@@ -544,13 +567,8 @@ def _build(
             )
         else:
             beta = prior.pymc_coefficients("beta", "feature", formulation)
-        if not fit_intercept:
-            intercept = pt.constant(0.0)
-        elif formulation == "naive":
-            intercept = pm.Flat("intercept")
-        else:
-            alpha = pm.Flat("intercept_centered")
-            intercept = pm.Deterministic("intercept", alpha - pt.dot(x_mean, beta))
+        if not collapse:
+            intercept = _intercept(fit_intercept, formulation, x_mean, beta)
         if likelihood == "rows":
             assert X is not None and y is not None
             if scipy.sparse.issparse(X):
@@ -570,7 +588,7 @@ def _build(
                 fam.pymc_observed("y", mu, y, sigma=sigma_v, dims="obs")
             else:  # the linear predictor η is mu; the family's inverse link maps it
                 fam.pymc_observed("y", mu, y, dims="obs")
-        else:
+        elif not collapse:
             # RSS(β₀, β) = Syy − 2βᵀSxy + βᵀSxxβ + n(β₀ − ȳ + x̄ᵀβ)² (exact identity)
             rss = (
                 stats.syy
@@ -586,3 +604,18 @@ def _build(
     model.family = fam.name  # type: ignore[attr-defined]
     model.likelihood_kind = likelihood  # type: ignore[attr-defined]
     return model
+
+
+def _intercept(
+    fit_intercept: bool, formulation: Formulation, x_mean: NDArray[np.float64], beta: Any
+) -> Any:
+    """The intercept β₀ in the current model: 0, flat (naive), or α − x̄ᵀβ with α flat."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    if not fit_intercept:
+        return pt.constant(0.0)
+    if formulation == "naive":
+        return pm.Flat("intercept")
+    alpha = pm.Flat("intercept_centered")
+    return pm.Deterministic("intercept", alpha - pt.dot(x_mean, beta))

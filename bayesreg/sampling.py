@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -140,6 +141,7 @@ def sample(
     progressbar: bool = True,
     target_accept: float | None = None,
     family: str | Family = "gaussian",
+    collapse: bool | None = None,
     **sample_kwargs: Any,
 ) -> xr.DataTree:
     """Draw from the posterior of ``y ~ N(β₀ + Xβ, σ)``, β ~ ``prior``, β₀ flat, with NUTS.
@@ -210,6 +212,17 @@ def sample(
     family : {"gaussian", "binomial", "poisson"}, default "gaussian"
         The likelihood (:mod:`bayesreg.families`); binomial y is 0/1 or two labels (mapped
         in sorted order, root attribute ``classes``), Poisson y counts.
+    collapse : bool, optional
+        For the shrinkage priors (:mod:`bayesreg.shrinkage`) with the Gaussian likelihood on
+        sufficient statistics: integrate β out analytically, sample the scales, σ and the
+        intercept with NUTS from their exact marginal posterior, and draw β from its exact
+        conditional Normal given each draw (``bayesreg._collapsed``; posterior variable
+        ``beta_scale``, the sⱼ of βⱼ | s ~ N(0, sⱼ²); root attribute ``collapsed``). This
+        removes the funnel between β and its scales that stops NUTS mixing when n is large.
+        Default (None): on wherever it applies with p ≤ 400 and n ≥ 10·p (its cost is one
+        p × p Cholesky factorization per gradient, which pays where the data pin β down;
+        the measurements are in ``bayesreg._collapsed``); ``True`` where it does not apply
+        is a ``ValueError``.
     **sample_kwargs
         Further arguments of :func:`pymc.sample` (e.g. ``init``, ``max_treedepth``).
 
@@ -265,11 +278,15 @@ def sample(
     )
     n, p = Xa.shape
     use_stats = likelihood == "suffstats" or (likelihood == "auto" and n > p)
-    if use_stats and isinstance(fam, Gaussian):
+    on_stats = use_stats and isinstance(fam, Gaussian)
+    collapse = _resolve_collapse(collapse, prior, on_stats, n, p)
+    if on_stats:
         stats = SufficientStats.from_arrays(Xa, ya, names)
         sigma = _sigma_from_stats(stats, noise_sigma, fit_intercept)
         lam = _penalty(prior, sigma.value)
-        model, x_mean = _stats_model(stats, prior, sigma.value, fit_intercept, noise, scale)
+        model, x_mean = _stats_model(
+            stats, prior, sigma.value, fit_intercept, noise, scale, collapse
+        )
     else:
         sigma = resolve_noise_sigma(
             Xa, ya, noise_sigma, fit_intercept=fit_intercept, family=fam
@@ -295,6 +312,7 @@ def sample(
             start["intercept"] = np.asarray(fit.intercept + float(x_mean @ fit.coef))
         sample_kwargs = {"initvals": start, **sample_kwargs}
     idata = _run_nuts(model, opts, sample_kwargs)
+    _collapsed_beta(idata, model, sigma.value, opts.random_seed)
 
     import xarray as xr
 
@@ -394,6 +412,7 @@ def sample_from_stats(
     feature_names: Sequence[str] | None = None,
     progressbar: bool = True,
     target_accept: float | None = None,
+    collapse: bool | None = None,
     **sample_kwargs: Any,
 ) -> xr.DataTree:
     """:func:`sample` from sufficient statistics alone (the data never held in memory).
@@ -444,6 +463,7 @@ def sample_from_stats(
     sigma = _sigma_from_stats(stats, noise_sigma, fit_intercept)
     lam = _penalty(prior, sigma.value)
     fit = None if lam is None else _solve_from_stats(stats, prior, lam, fit_intercept)
+    collapse = _resolve_collapse(collapse, prior, True, n, p)
     model, x_mean = _stats_model(
         SufficientStats(
             n, stats.mean, stats.scatter, tuple(names), stats.target_name, stats.mean_lo
@@ -453,8 +473,10 @@ def sample_from_stats(
         fit_intercept,
         noise,
         scale,
+        collapse,
     )
     idata = _run_nuts(model, opts, sample_kwargs)
+    _collapsed_beta(idata, model, sigma.value, opts.random_seed)
 
     import xarray as xr
 
@@ -516,6 +538,7 @@ def _stats_model(
     fit_intercept: bool,
     noise: NoiseMode,
     scale: ScaleMode,
+    collapse: bool = False,
 ) -> tuple[pm.Model, NDArray[np.float64]]:
     """The sampling model on the statistics, and the feature means it was centred by.
 
@@ -546,8 +569,43 @@ def _stats_model(
         formulation="naive",
         noise=noise,
         scale=scale,
+        collapse=collapse,
     )
     return model, x_mean
+
+
+def _resolve_collapse(collapse: Any, prior: Prior, on_stats: bool, n: int, p: int) -> bool:
+    """Whether β is integrated out (see ``bayesreg._collapsed``): None = where it applies,
+    p ≤ ``MAX_FEATURES`` and n ≥ ``MIN_ROWS_PER_FEATURE``·p."""
+    from bayesreg._collapsed import MAX_FEATURES, MIN_ROWS_PER_FEATURE
+
+    applies = prior.sampling_only and on_stats
+    if collapse is None:
+        return applies and p <= MAX_FEATURES and n >= MIN_ROWS_PER_FEATURE * p
+    collapse = _check_bool(collapse, "collapse")
+    if collapse and not applies:
+        raise ValueError(
+            "collapse=True integrates beta out of a shrinkage prior's model; it needs a "
+            "shrinkage prior (horseshoe, regularized-horseshoe, r2d2) and the gaussian "
+            "likelihood on sufficient statistics (likelihood='auto' with n > p, or 'suffstats')"
+        )
+    return collapse
+
+
+def _collapsed_beta(idata: xr.DataTree, model: pm.Model, sigma: float, seed: Any) -> None:
+    """Add the exact conditional draws of β to a collapsed model's posterior (in place)."""
+    cs = getattr(model, "collapsed", None)
+    if cs is None:
+        return
+    from bayesreg import _collapsed
+
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(
+        None if seed is None else (int(seed), 0xC0)
+    )
+    start = time.perf_counter()
+    post = _collapsed.add_beta_draws(idata["posterior"].to_dataset(), cs, sigma, rng)
+    post.attrs["beta_draw_time"] = time.perf_counter() - start
+    idata["posterior"] = post
 
 
 # ==================================================================== diagnostics
@@ -1042,6 +1100,7 @@ def _attrs(
         "n_obs": int(n),
         "n_features": int(p),
         "data_source": source,
+        "collapsed": bool(getattr(model, "collapsed", None) is not None),
     }
     reg = None if prior.sampling_only else prior.regularizer
     if isinstance(reg, ElasticNetPenalty) and prior.scale2 is not None:
@@ -1246,6 +1305,7 @@ def _posterior(idata: Any) -> xr.Dataset:
 #: guide: the diagnostics cover β, the intercept, σ and the global scales instead.
 _SHRINKAGE_DEVICES = (
     "beta_z",
+    "beta_scale",
     "beta_lambda_a",
     "beta_lambda_b",
     "beta_tau_a",
@@ -1389,4 +1449,9 @@ def _header_lines(idata: xr.DataTree) -> list[str]:
         f"likelihood: {a.get('likelihood', '?')}; n = {a.get('n_obs', '?')}, "
         f"p = {a.get('n_features', '?')}"
     )
+    if a.get("collapsed"):
+        lines.append(
+            "collapsed: NUTS sampled the scales, σ and the intercept with beta integrated "
+            "out; beta drawn exactly from its conditional Normal given each draw"
+        )
     return lines

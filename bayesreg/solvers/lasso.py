@@ -472,10 +472,9 @@ def lasso_path(
                     assert warm.r is not None
                     prob.shift_residual(warm.r, moved, beta[moved] - coefs[k - 1, moved])
             # Sequential strong rule: j is likely inactive if |x_jᵀr(λ_prev)| < 2λ − λ_prev.
-            strong = prev_corr >= 2.0 * lam_half - prev_lam_half
-            ws_size = int(np.count_nonzero(strong | (beta != 0)))
+            strong = np.flatnonzero((prev_corr >= 2.0 * lam_half - prev_lam_half) | (beta != 0))
             n_iter[k], gaps[k], converged[k] = _solve(
-                prob, lam_half, beta, tol, max_iter, ws_size, warm=warm
+                prob, lam_half, beta, tol, max_iter, strong.size, warm=warm, first_ws=strong
             )
             coefs[k] = beta
             assert warm.corr is not None
@@ -723,6 +722,7 @@ def _solve(
     *,
     l2: float = 0.0,
     warm: _Warm | None = None,
+    first_ws: NDArray[np.int64] | None = None,
 ) -> tuple[int, float, bool]:
     """Working-set coordinate descent on ``½‖y_c − X_cβ‖² + λ½‖β‖₁ + ½·l2·‖β‖²``.
 
@@ -731,7 +731,9 @@ def _solve(
     gap, the screening and the KKT test are those of the augmented design (module docstring):
     correlations X_cᵀr − l2·β, column norms √(‖x_cⱼ‖² + l2). ``warm`` (along a path) brings
     the residual of the starting ``beta`` and takes back the final residual and correlations,
-    so that the caller needs no full product of its own.
+    so that the caller needs no full product of its own. ``first_ws`` (along a path: the
+    strong set and the support) is solved to ``tol`` before the first full check, as glmnet
+    does, which saves that check's product Xᵀr; the checks that follow certify the result.
     """
     p = prob.X.shape[1]
     norms2 = prob.norms2
@@ -746,6 +748,16 @@ def _solve(
     epochs = 0
     last_pattern = None  # signs before the previous working-set solve
     tried = None  # the last pattern solved for
+    if first_ws is not None:
+        ws = np.sort(first_ws[alive[first_ws]]).astype(np.int64)
+        if ws.size:
+            if ws.size > _F_ORDER_WS:
+                prob.fortran()
+            last_pattern = np.sign(beta)
+            tol_first = _INNER_TOL_FRACTION * tol
+            epochs += _solve_working_set(
+                prob, r, beta, ws, lam_half, max_iter, tol_first, tol_first, 1, None, l2
+            )
     while True:
         pattern = np.sign(beta)
         if (

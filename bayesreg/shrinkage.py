@@ -161,8 +161,8 @@ class ShrinkagePrior(Prior):
         :meth:`pymc_shrinkage_scales` (same arguments)."""
         import pymc as pm
 
-        s = self.pymc_shrinkage_scales(name, dims, noise=noise, n=n, p=p)
-        z = pm.Normal(f"{name}_z", 0.0, 1.0, dims=dims)
+        z = pm.Normal(f"{name}_z", 0.0, 1.0, dims=dims)  # first: the variables' order sets
+        s = self.pymc_shrinkage_scales(name, dims, noise=noise, n=n, p=p)  # the initial point
         return pm.Deterministic(name, z * s, dims=dims)
 
     def describe(self) -> str:

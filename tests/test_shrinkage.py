@@ -5,6 +5,7 @@ every scale against scipy's distributions, the refusal of every penalty-side rou
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -220,9 +221,11 @@ def test_nuts_diagnostics_on_a_sparse_problem(prior) -> None:
     X, y, beta = sparse_problem()
     if isinstance(prior, RegularizedHorseshoePrior):
         prior = RegularizedHorseshoePrior(5)
-    idata = sample(
-        X, y, prior, 1.0, draws=1000, tune=1000, chains=2, random_seed=2, progressbar=False
-    )
+    with warnings.catch_warnings():  # the diagnostics are asserted below, one by one
+        warnings.simplefilter("ignore", SamplingWarning)
+        idata = sample(
+            X, y, prior, 1.0, draws=1000, tune=1000, chains=2, random_seed=2, progressbar=False
+        )
     d = diagnose(idata)
     assert d.rhat_max <= 1.01 and d.ess_bulk_min >= 400, d.problems
     assert d.n_divergences <= 0.01 * 2000, d.problems

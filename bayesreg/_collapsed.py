@@ -43,6 +43,16 @@ MAX_FEATURES = 400
 MIN_ROWS_PER_FEATURE = 10
 
 
+def check_applies(applies: bool) -> None:
+    """``collapse=True`` where it does not apply: the one ``ValueError`` that says so."""
+    if not applies:
+        raise ValueError(
+            "collapse=True integrates beta out of a shrinkage prior's model; it needs a "
+            "shrinkage prior (horseshoe, regularized-horseshoe, r2d2) and the gaussian "
+            "likelihood on sufficient statistics (likelihood='auto' with n > p, or 'suffstats')"
+        )
+
+
 @dataclass(frozen=True)
 class CollapsedStats:
     """The constants of the collapsed likelihood (see the module docstring)."""

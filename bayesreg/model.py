@@ -529,12 +529,10 @@ def _build(
     n, p = stats.n, stats.n_features
     if likelihood == "auto":
         likelihood = "suffstats" if (n > p and isinstance(fam, Gaussian)) else "rows"
-    if collapse and not (prior.sampling_only and likelihood == "suffstats"):
-        raise ValueError(
-            "collapse=True integrates beta out of a shrinkage prior's Gaussian "
-            "sufficient-statistics model; it needs a shrinkage prior (horseshoe, "
-            "regularized-horseshoe, r2d2) and the gaussian family on sufficient statistics"
-        )
+    if collapse:
+        from bayesreg._collapsed import check_applies
+
+        check_applies(prior.sampling_only and likelihood == "suffstats")
     coords = {"feature": feature_coords(p, feature_names)}
     x_mean = stats.x_mean
     with pm.Model(coords=coords) as model:

@@ -577,18 +577,14 @@ def _stats_model(
 def _resolve_collapse(collapse: Any, prior: Prior, on_stats: bool, n: int, p: int) -> bool:
     """Whether β is integrated out (see ``bayesreg._collapsed``): None = where it applies,
     p ≤ ``MAX_FEATURES`` and n ≥ ``MIN_ROWS_PER_FEATURE``·p."""
-    from bayesreg._collapsed import MAX_FEATURES, MIN_ROWS_PER_FEATURE
+    from bayesreg._collapsed import MAX_FEATURES, MIN_ROWS_PER_FEATURE, check_applies
 
     applies = prior.sampling_only and on_stats
     if collapse is None:
         return applies and p <= MAX_FEATURES and n >= MIN_ROWS_PER_FEATURE * p
     collapse = _check_bool(collapse, "collapse")
-    if collapse and not applies:
-        raise ValueError(
-            "collapse=True integrates beta out of a shrinkage prior's model; it needs a "
-            "shrinkage prior (horseshoe, regularized-horseshoe, r2d2) and the gaussian "
-            "likelihood on sufficient statistics (likelihood='auto' with n > p, or 'suffstats')"
-        )
+    if collapse:
+        check_applies(applies)
     return collapse
 
 

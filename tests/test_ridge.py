@@ -427,6 +427,139 @@ def test_ill_conditioned_design_is_solved_accurately(lam):
     assert ours.intercept == pytest.approx(ref.intercept_, rel=1e-8)
 
 
+# --------------------------------------------------------------------------------------------
+# the mixed-precision route (float32 Gram or kernel, refined in float64) and its fallbacks
+
+MIXED_SHAPES = [(400, 80), (80, 400)]
+
+
+@pytest.fixture
+def mixed_answers(monkeypatch):
+    """Records, per call, whether the mixed-precision route answered (False: it declined)."""
+    import bayesreg.solvers.ridge as ridge_module
+
+    answered: list[bool] = []
+    original = ridge_module._ridge_mixed
+
+    def spy(*args, **kwargs):
+        out = original(*args, **kwargs)
+        answered.append(out is not None)
+        return out
+
+    monkeypatch.setattr(ridge_module, "_ridge_mixed", spy)
+    return answered
+
+
+def relative_gradient(X, y, coef, lam, fit_intercept):
+    """‖X_cᵀ(y_c − X_cβ) − λβ‖∞ / ‖X_cᵀy_c‖∞ from the dense centered data (independent)."""
+    Xc, yc = centered(X, y, fit_intercept)
+    grad = Xc.T @ (yc - Xc @ coef) - lam * coef
+    return float(np.max(np.abs(grad)) / np.max(np.abs(Xc.T @ yc)))
+
+
+@pytest.mark.parametrize("lam", [0.1, 10.0])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("n", "p"), MIXED_SHAPES, ids=["primal", "dual"])
+def test_mixed_precision_route_is_as_exact_as_float64(
+    n, p, kind, fit_intercept, lam, mixed_answers
+):
+    """The float32 product only preconditions: the refined answer equals an independent QR
+    solve to 1e-11, its reported gradient residual is the true one, at rounding level."""
+    X, y = make_problem(n, p, kind, seed=40)
+    res = ridge_closed_form(X, y, lam, fit_intercept=fit_intercept)
+    assert mixed_answers == [True]
+    assert_coef_close(res.coef, augmented_lstsq(X, y, lam, fit_intercept), rtol=1e-11)
+    assert_stationary(X, y, res.coef, res.intercept, lam, fit_intercept, rtol=1e-12)
+    true = relative_gradient(X, y, res.coef, lam, fit_intercept)
+    assert res.grad_residual <= 1e-12
+    assert res.grad_residual == pytest.approx(true, rel=0.5, abs=0)  # both at rounding level
+    sk_coef, sk_intercept = sklearn_ridge(X, y, lam, fit_intercept)
+    assert_coef_close(res.coef, sk_coef, rtol=1e-10)
+    assert_intercept_close(res.intercept, sk_intercept, res.coef)
+
+
+@pytest.mark.parametrize(("n", "p"), MIXED_SHAPES, ids=["primal", "dual"])
+def test_float64_routes_report_their_gradient_residual_too(n, p, monkeypatch):
+    import bayesreg.solvers.ridge as ridge_module
+
+    monkeypatch.setattr(ridge_module, "_MIXED_MIN_SIZE", 10**9)
+    X, y = make_problem(n, p, "corr", seed=41)
+    res = ridge_closed_form(X, y, 1.0)
+    true = relative_gradient(X, y, res.coef, 1.0, True)
+    assert res.grad_residual <= 1e-12
+    assert res.grad_residual == pytest.approx(true, rel=0.5, abs=0)  # both at rounding level
+    assert ridge_closed_form(X, y, [1.0, 2.0]).grad_residual is None  # the SVD's
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize(("n", "p"), MIXED_SHAPES, ids=["primal", "dual"])
+def test_mixed_route_zero_and_constant_columns_get_exact_zeros(n, p, fit_intercept, mixed_answers):
+    X, y = make_problem(n, p, seed=42)
+    X[:, 3] = 0.0
+    if fit_intercept:
+        X[:, 5] = 7.25
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        res = ridge_closed_form(X, y, 0.5, fit_intercept=fit_intercept)
+    assert mixed_answers == [True]
+    assert res.coef[3] == 0.0
+    if fit_intercept:
+        assert res.coef[5] == 0.0
+    assert_stationary(X, y, res.coef, res.intercept, 0.5, fit_intercept, rtol=1e-12)
+    assert_coef_close(res.coef, augmented_lstsq(X, y, 0.5, fit_intercept), rtol=1e-11)
+
+
+@pytest.mark.parametrize(
+    ("offset", "mixed"),
+    [(3.0, True), (30.0, False), (1e4, False)],
+    ids=["3sd-implicit", "30sd-float64", "1e4sd-float64"],
+)
+@pytest.mark.parametrize(("n", "p"), MIXED_SHAPES, ids=["primal", "dual"])
+def test_mixed_route_column_means(n, p, offset, mixed, mixed_answers):
+    """Means up to 10 sd are centered implicitly in the residuals; larger ones go to float64."""
+    X, y = make_problem(n, p, seed=43)
+    X = X + offset * np.linspace(-1, 1, p)
+    res = ridge_closed_form(X, y, 2.5)
+    assert mixed_answers == [mixed]
+    assert_coef_close(res.coef, augmented_lstsq(X, y, 2.5, True), rtol=1e-10)
+    assert res.intercept == pytest.approx(y.mean() - X.mean(axis=0) @ res.coef, rel=1e-9)
+
+
+@pytest.mark.parametrize("scale", [1e-25, 1e25, 1e-140, 1e140])
+@pytest.mark.parametrize(("n", "p"), MIXED_SHAPES, ids=["primal", "dual"])
+def test_values_outside_float32s_range_are_solved_in_float64(n, p, scale, mixed_answers):
+    """X·1e±25: float32 squares under- or overflow; X·1e±140: float32 values do. The mixed
+    route declines and the float64 one answers, the same solution rescaled."""
+    X, y = make_problem(n, p, seed=44)
+    ref = ridge_closed_form(X, y, 1.0)
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        res = ridge_closed_form(X * scale, y, scale**2)
+    assert mixed_answers == [True, False]
+    assert_coef_close(res.coef * scale, ref.coef, rtol=1e-10)
+    assert res.intercept == pytest.approx(ref.intercept, rel=1e-10)
+
+
+def test_mixed_route_declines_where_refinement_cannot_contract(mixed_answers):
+    """cond(XᵀX + λI) ~ 1e10 ≫ 1/ε₃₂: the float32 factor cannot precondition; the float64
+    route (refined Cholesky, else the SVD) answers as accurately as an independent QR."""
+    rng = np.random.default_rng(45)
+    X = rng.standard_normal((300, 1)) + 1e-5 * rng.standard_normal((300, 70))
+    y = X[:, 0] + rng.standard_normal(300)
+    res = ridge_closed_form(X, y, 1e-6)
+    assert mixed_answers == [False]
+    assert_coef_close(res.coef, augmented_lstsq(X, y, 1e-6, True), rtol=1e-6)
+
+
+@pytest.mark.parametrize(("X", "y", "match"), bad_Xy_cases(*make_problem(100, 70, seed=46))[:2])
+def test_mixed_route_bad_values_keep_their_named_errors(X, y, match):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=match):
+            ridge_closed_form(X, y, 1.0)
+
+
 @pytest.mark.parametrize(
     ("lam", "match"),
     [

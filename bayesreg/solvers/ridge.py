@@ -13,6 +13,12 @@ two libraries' idle threads compete for the cores):
   the flops of a general product; no centered copy of X unless a column's mean is large
   against its spread) and ``XᵀX + λI`` is solved by Cholesky;
 * p > n: the dual (kernel) system ``(XXᵀ + λI) α = y``, n × n, then ``β = Xᵀα``;
+* both, for a single λ > 0 and min(n, p) ≥ 64: that one product is first accumulated in
+  float32 (mixed precision: half the time of float64 BLAS), factored in float64, and the
+  solution refined by residuals computed in float64 through X until the corrections reach
+  rounding level, so the answer is as accurate as a float64 factorization's; where that
+  cannot be trusted (values outside float32's range, column means over 10 sd, cond(X)²
+  beyond ~1/ε₃₂ so that refinement does not contract) the float64 route above takes over;
 * several λ at once: one thin SVD ``X = U diag(d) Vᵀ`` gives every solution as
   ``β(λ) = V diag(d / (d² + λ)) Uᵀy`` (each singular direction shrunk by d²/(d² + λ)).
 
@@ -25,7 +31,7 @@ A ``scipy.sparse`` X is never densified nor centered explicitly (X_c = X − 1x�
 * otherwise (or when the normal equations are too ill-conditioned): LSQR
   (:func:`scipy.sparse.linalg.lsqr`, ``damp = √λ``) on the implicitly centered operator.
 
-Every sparse solution is certified by its gradient residual
+Every solution but the SVD's is certified by its gradient residual
 ``‖X_cᵀ(y_c − X_cβ) − λβ‖∞ / ‖X_cᵀy_c‖∞``, reported as ``RidgeResult.grad_residual``.
 """
 
@@ -49,13 +55,14 @@ from bayesreg._validation import (
 )
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.solvers._design import (
+    MAX_MEAN_TO_SD,
     center,
     centered_gram,
     centered_operator,
     sparse_centered_gram,
     sparse_column_stats,
 )
-from bayesreg.solvers._linalg import cholesky_solve_refined
+from bayesreg.solvers._linalg import cholesky_solve_certified, cholesky_solve_refined
 
 
 @dataclass(frozen=True)
@@ -64,9 +71,10 @@ class RidgeResult:
 
     ``coef`` has shape (n_features,) and ``intercept`` is a float for a single λ; for several
     λ, ``coef`` has shape (n_lams, n_features) and ``intercept`` shape (n_lams,).
-    ``grad_residual`` (float, or one per λ) is the certificate of the sparse routes,
-    ``‖X_cᵀ(y_c − X_cβ) − λβ‖∞ / ‖X_cᵀy_c‖∞`` (0 when X_cᵀy_c = 0 and β = 0); the dense
-    routes, exact factorizations, leave it None.
+    ``grad_residual`` (float, or one per λ) is the certificate
+    ``‖X_cᵀ(y_c − X_cβ) − λβ‖∞ / ‖X_cᵀy_c‖∞`` (the absolute gradient when X_cᵀy_c = 0),
+    computed in float64 through the data; the dense SVD route (several λ, λ = 0, or a
+    system too ill-conditioned for the normal equations) leaves it None.
     """
 
     coef: NDArray[np.float64]
@@ -109,6 +117,10 @@ def ridge_closed_form(
     if scipy.sparse.issparse(Xa):
         return _ridge_sparse(Xa, ya, lams if lams is not None else lam_s, fit_intercept)
     n, p = Xa.shape
+    if lam_s is not None and lam_s > 0.0 and min(n, p) >= _MIXED_MIN_SIZE:
+        mixed = _ridge_mixed(Xa, ya, lam_s, fit_intercept)
+        if mixed is not None:
+            return mixed
     if lam_s is not None and lam_s > 0.0 and n >= p:
         stats = centered_gram(Xa, ya, fit_intercept)
         gram = stats.gram
@@ -125,10 +137,11 @@ def ridge_closed_form(
                 r -= r.mean()
             return Xd.T @ r - shift * r.sum() - lam_s * b
 
-        coef = cholesky_solve_refined(gram, stats.xty, normal_residual)
-        if coef is not None:
+        found = cholesky_solve_certified(gram, stats.xty, normal_residual)
+        if found is not None:
+            coef, grad, _ = found
             intercept = float(stats.y_mean - coef @ stats.x_mean) if fit_intercept else 0.0
-            return RidgeResult(coef, intercept, lam_s)
+            return RidgeResult(coef, intercept, lam_s, _relative(grad, stats.xty))
         # cond(XᵀX + λI)·eps ≳ 1: the normal equations cannot be solved accurately; the SVD
         # of X below (error ∝ cond(X), not cond(X)²) takes over.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -148,20 +161,123 @@ def ridge_closed_form(
         )
         return RidgeResult(coef, intercept, lams)
     assert lam_s is not None
-    coef = None if lam_s == 0.0 or n >= p else _ridge_dual(Xc, yc, lam_s)
-    if coef is None:  # λ = 0 (rank checked on the singular values), or an ill-conditioned system
-        coef = _ridge_svd(Xc, yc, np.array([lam_s]))[0]
+    dual = None if lam_s == 0.0 or n >= p else _ridge_dual(Xc, yc, lam_s)
+    if dual is None:  # λ = 0 (rank checked on the singular values), or an ill-conditioned system
+        coef, grad_residual = _ridge_svd(Xc, yc, np.array([lam_s]))[0], None
+    else:
+        coef, grad_residual = dual
     intercept = float(design.intercept(coef)) if fit_intercept else 0.0
-    return RidgeResult(coef, intercept, lam_s)
+    return RidgeResult(coef, intercept, lam_s, grad_residual)
+
+
+#: Smallest min(n, p) for the mixed-precision route (below it the float64 products are cheap).
+_MIXED_MIN_SIZE = 64
+#: Refinement steps of the mixed-precision route: each gains ~log10(1/(cond·ε₃₂·c)) digits.
+_MIXED_STEPS = 10
+
+
+def _ridge_mixed(
+    X: NDArray[np.float64], y: NDArray[np.float64], lam: float, fit_intercept: bool
+) -> RidgeResult | None:
+    """Ridge on dense X with the Gram (n ≥ p) or kernel (p > n) matrix formed in float32.
+
+    The one O(n·p·min(n, p)) product, ``X_cᵀX_c`` or ``X_cX_cᵀ``, is accumulated in float32
+    (twice the speed of float64 BLAS) from a float32 copy of the centered X; the system is
+    factored in float64 and the solution refined by residuals computed in float64 through X
+    itself, centered implicitly, until the corrections reach rounding level: the answer is
+    as accurate as the float64 route's, and its gradient residual is reported.
+
+    Returns None, so that the float64 route takes over (and names any problem with the
+    data), where this one cannot be trusted: non-finite float32 products (NaN or inf in X,
+    values beyond float32's range), columns whose centered float32 copy vanishes without
+    the column being constant (values below float32's range), column means over
+    ``MAX_MEAN_TO_SD`` standard deviations (the implicit centering of the residuals would
+    lose digits), and refinement that does not contract (cond(X)² beyond ~1/ε₃₂).
+    """
+    n, p = X.shape
+    with np.errstate(all="ignore"):  # out of float32's range: seen in the products, next
+        x_mean = (np.ones(n) @ X) / n if fit_intercept else np.zeros(p)
+        y_mean = float(y.mean()) if fit_intercept else 0.0
+        X32 = X.astype(np.float32)  # centered in float32: 3× faster than a casting subtract
+        if fit_intercept:
+            X32 -= x_mean.astype(np.float32)
+        if n >= p:
+            product = X32.T @ X32  # NumPy calls BLAS ssyrk for a product with its transpose
+            norms2 = np.diag(product).astype(np.float64)
+        else:
+            product = X32 @ X32.T
+            norms2 = np.einsum("ij,ij->j", X32, X32).astype(np.float64)
+    if not (np.all(np.isfinite(norms2)) and np.all(np.isfinite(np.diag(product)))):
+        return None
+    vanished = np.flatnonzero(norms2 <= 1e-20 * n * x_mean**2)
+    const = np.zeros(p, dtype=bool)
+    if vanished.size:
+        if np.any(np.ptp(X[:, vanished], axis=0) != 0):
+            return None
+        const[vanished] = True
+    if np.any((x_mean**2 > MAX_MEAN_TO_SD**2 * norms2 / n) & ~const):
+        return None
+    Xc = centered_operator(X, x_mean, ~const)
+    yc = y - y_mean
+    with np.errstate(over="ignore", invalid="ignore"):
+        xty = Xc.rmatvec(yc)
+    scale = float(np.max(np.abs(xty)))
+    if not np.isfinite(scale):
+        return None
+    system = product.astype(np.float64)
+    del product, X32
+    if n >= p:
+        # a constant column's float32 copy is 0 once float32 rounds x̄ to the value itself
+        # (in practice always); zeroing decouples it exactly even where it does not
+        system[const, :] = 0.0
+        system[:, const] = 0.0
+        system.flat[:: p + 1] += lam
+
+        def gradient(b: NDArray[np.float64]) -> NDArray[np.float64]:
+            """X_cᵀ(y_c − X_cb) − λb, the data residual first."""
+            return Xc.rmatvec(yc - Xc.matvec(b)) - lam * b
+
+        found = cholesky_solve_certified(system, xty, gradient, steps=_MIXED_STEPS)
+        if found is None:
+            return None
+        coef, grad, _ = found
+    else:
+        system.flat[:: n + 1] += lam
+
+        def dual_residual(a: NDArray[np.float64]) -> NDArray[np.float64]:
+            """y_c − X_cX_cᵀa − λa."""
+            return yc - Xc.matvec(Xc.rmatvec(a)) - lam * a
+
+        found = cholesky_solve_certified(system, yc, dual_residual, steps=_MIXED_STEPS)
+        if found is None:
+            return None
+        alpha, resid, _ = found
+        coef = Xc.rmatvec(alpha)
+        # β = X_cᵀα: the primal gradient X_cᵀ(y_c − X_cβ) − λβ is X_cᵀ(y_c − X_cX_cᵀα − λα)
+        grad = Xc.rmatvec(resid)
+    intercept = float(y_mean - coef @ x_mean) if fit_intercept else 0.0
+    return RidgeResult(coef, intercept, lam, _relative(grad, xty))
 
 
 def _ridge_dual(
     Xc: NDArray[np.float64], yc: NDArray[np.float64], lam: float
-) -> NDArray[np.float64] | None:
+) -> tuple[NDArray[np.float64], float] | None:
+    """β = X_cᵀα with (X_cX_cᵀ + λI) α = y_c, and β's relative gradient residual."""
     kernel = Xc @ Xc.T  # NumPy calls BLAS syrk for a product with its own transpose, n × n
     kernel.flat[:: kernel.shape[0] + 1] += lam
-    alpha = cholesky_solve_refined(kernel, yc, lambda a: yc - Xc @ (Xc.T @ a) - lam * a)
-    return None if alpha is None else Xc.T @ alpha
+    found = cholesky_solve_certified(kernel, yc, lambda a: yc - Xc @ (Xc.T @ a) - lam * a)
+    if found is None:
+        return None
+    alpha, resid, _ = found
+    # the primal gradient X_cᵀ(y_c − X_cβ) − λβ at β = X_cᵀα is X_cᵀ(y_c − X_cX_cᵀα − λα)
+    return Xc.T @ alpha, _relative(Xc.T @ resid, Xc.T @ yc)
+
+
+def _relative(grad: NDArray[np.float64], xty: NDArray[np.float64]) -> float:
+    """‖grad‖∞ / ‖X_cᵀy_c‖∞, the gradient relative to its value at β = 0 (‖grad‖∞ if that is 0)."""
+    g = float(np.max(np.abs(grad), initial=0.0))
+    scale = float(np.max(np.abs(xty), initial=0.0))
+    return g / scale if scale > 0 else g
 
 
 def _ridge_svd(

@@ -22,8 +22,6 @@ def cholesky_solve_refined(
     a: NDArray[np.float64],
     b: NDArray[np.float64],
     residual: Callable[[NDArray[np.float64]], NDArray[np.float64]],
-    *,
-    steps: int = _REFINE_STEPS,
 ) -> NDArray[np.float64] | None:
     """Solve the symmetric positive definite system ``a x = b`` by Cholesky, refined.
 
@@ -33,17 +31,13 @@ def cholesky_solve_refined(
     residual first, then one product with X: no cancellation between two large terms), and
     its correction is solved with the same factor. A well-conditioned system costs one
     residual. Returns None when the factorization fails or the corrections do not shrink to
-    rounding level within ``steps`` (each at most half the previous, the first at most half
-    of x): the system is then too ill-conditioned for the normal equations.
-
-    ``a`` need only approximate the matrix that ``residual`` applies (e.g. a Gram matrix
-    accumulated in float32): refinement then converges to the exact solution at a rate of
-    about ‖a⁻¹‖·‖error of a‖ per step, given enough ``steps``.
+    rounding level (each at most half the previous, the first at most half of x): the
+    system is then too ill-conditioned for the normal equations.
 
     Triangular solves are level-2 BLAS (single-threaded), so SciPy's OpenBLAS does not
     compete here with NumPy's for the cores.
     """
-    found = cholesky_solve_certified(a, b, residual, steps=steps)
+    found = cholesky_solve_certified(a, b, residual)
     return None if found is None else found[0] + found[2]
 
 
@@ -58,7 +52,11 @@ def cholesky_solve_certified(
 
     ``x`` is the last iterate whose residual was computed, so the residual certifies it
     exactly; the correction that ended the refinement (≤ 1e-13 relative to x) is returned
-    beside it, not added.
+    beside it, not added. The corrections must shrink to that level within ``steps``.
+
+    ``a`` need only approximate the matrix that ``residual`` applies (e.g. a Gram matrix
+    accumulated in float32): refinement then converges to the exact solution at a rate of
+    about ‖a⁻¹‖·‖error of a‖ per step, given enough ``steps``.
     """
     try:
         low = np.linalg.cholesky(a)

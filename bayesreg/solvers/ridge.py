@@ -62,7 +62,11 @@ from bayesreg.solvers._design import (
     sparse_centered_gram,
     sparse_column_stats,
 )
-from bayesreg.solvers._linalg import cholesky_solve_certified, cholesky_solve_refined
+from bayesreg.solvers._linalg import (
+    _REFINE_STEPS,
+    cholesky_solve_certified,
+    cholesky_solve_refined,
+)
 
 
 @dataclass(frozen=True)
@@ -161,11 +165,15 @@ def ridge_closed_form(
         )
         return RidgeResult(coef, intercept, lams)
     assert lam_s is not None
-    dual = None if lam_s == 0.0 or n >= p else _ridge_dual(Xc, yc, lam_s)
+    dual = None
+    if lam_s > 0.0 and n < p:
+        # NumPy calls BLAS syrk for a product with its own transpose, n × n
+        dual = _ridge_dual(Xc @ Xc.T, yc, lam_s, lambda b: Xc @ b, lambda r: Xc.T @ r)
     if dual is None:  # λ = 0 (rank checked on the singular values), or an ill-conditioned system
         coef, grad_residual = _ridge_svd(Xc, yc, np.array([lam_s]))[0], None
     else:
-        coef, grad_residual = dual
+        coef, grad = dual
+        grad_residual = _relative(grad, Xc.T @ yc)
     intercept = float(design.intercept(coef)) if fit_intercept else 0.0
     return RidgeResult(coef, intercept, lam_s, grad_residual)
 
@@ -221,8 +229,7 @@ def _ridge_mixed(
     yc = y - y_mean
     with np.errstate(over="ignore", invalid="ignore"):
         xty = Xc.rmatvec(yc)
-    scale = float(np.max(np.abs(xty)))
-    if not np.isfinite(scale):
+    if not np.all(np.isfinite(xty)):
         return None
     system = product.astype(np.float64)
     del product, X32
@@ -242,35 +249,37 @@ def _ridge_mixed(
             return None
         coef, grad, _ = found
     else:
-        system.flat[:: n + 1] += lam
-
-        def dual_residual(a: NDArray[np.float64]) -> NDArray[np.float64]:
-            """y_c − X_cX_cᵀa − λa."""
-            return yc - Xc.matvec(Xc.rmatvec(a)) - lam * a
-
-        found = cholesky_solve_certified(system, yc, dual_residual, steps=_MIXED_STEPS)
-        if found is None:
+        dual = _ridge_dual(system, yc, lam, Xc.matvec, Xc.rmatvec, steps=_MIXED_STEPS)
+        if dual is None:
             return None
-        alpha, resid, _ = found
-        coef = Xc.rmatvec(alpha)
-        # β = X_cᵀα: the primal gradient X_cᵀ(y_c − X_cβ) − λβ is X_cᵀ(y_c − X_cX_cᵀα − λα)
-        grad = Xc.rmatvec(resid)
+        coef, grad = dual
     intercept = float(y_mean - coef @ x_mean) if fit_intercept else 0.0
     return RidgeResult(coef, intercept, lam, _relative(grad, xty))
 
 
 def _ridge_dual(
-    Xc: NDArray[np.float64], yc: NDArray[np.float64], lam: float
-) -> tuple[NDArray[np.float64], float] | None:
-    """β = X_cᵀα with (X_cX_cᵀ + λI) α = y_c, and β's relative gradient residual."""
-    kernel = Xc @ Xc.T  # NumPy calls BLAS syrk for a product with its own transpose, n × n
+    kernel: NDArray[np.float64],
+    yc: NDArray[np.float64],
+    lam: float,
+    matvec: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    rmatvec: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    *,
+    steps: int = _REFINE_STEPS,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """β = X_cᵀα with (X_cX_cᵀ + λI) α = y_c, and β's gradient X_cᵀ(y_c − X_cβ) − λβ.
+
+    ``kernel`` is X_cX_cᵀ, or an approximation of it (λ is added to its diagonal in place);
+    ``matvec`` and ``rmatvec`` apply X_c and X_cᵀ in float64, for the refinement.
+    """
     kernel.flat[:: kernel.shape[0] + 1] += lam
-    found = cholesky_solve_certified(kernel, yc, lambda a: yc - Xc @ (Xc.T @ a) - lam * a)
+    found = cholesky_solve_certified(
+        kernel, yc, lambda a: yc - matvec(rmatvec(a)) - lam * a, steps=steps
+    )
     if found is None:
         return None
     alpha, resid, _ = found
-    # the primal gradient X_cᵀ(y_c − X_cβ) − λβ at β = X_cᵀα is X_cᵀ(y_c − X_cX_cᵀα − λα)
-    return Xc.T @ alpha, _relative(Xc.T @ resid, Xc.T @ yc)
+    # at β = X_cᵀα the primal gradient X_cᵀ(y_c − X_cβ) − λβ is X_cᵀ(y_c − X_cX_cᵀα − λα)
+    return rmatvec(alpha), rmatvec(resid)
 
 
 def _relative(grad: NDArray[np.float64], xty: NDArray[np.float64]) -> float:
